@@ -1,0 +1,111 @@
+// Package config reads kollguard.yaml: the targets to scan, the decisions that
+// document addressable safeguards, and the waivers that except findings for a
+// limited time. Loading validates everything before a scan runs; every error
+// names the file, the line and the key.
+package config
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config is a validated kollguard.yaml.
+type Config struct {
+	Path      string     `json:"-"`
+	Targets   []Target   `json:"targets"`
+	Decisions []Decision `json:"decisions"`
+	Waivers   []Waiver   `json:"waivers"`
+}
+
+// Pos is where an entry stands in its file.
+type Pos struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+
+// Target is one thing to scan.
+type Target struct {
+	Name string `json:"name"`
+	// URL addresses the target: postgres://user@host:5432/db. It never
+	// holds a password in a valid config; see PasswordEnv.
+	URL string `json:"url"`
+	// PasswordEnv names an environment variable holding the password.
+	PasswordEnv string `json:"password_env,omitempty"`
+	// BreakGlassRole names the emergency-access role (164.312(a)(2)(ii)).
+	BreakGlassRole string `json:"break_glass_role,omitempty"`
+	Pos            Pos    `json:"-"`
+}
+
+// Decision statuses.
+const (
+	Implemented   = "implemented"
+	Alternative   = "alternative"
+	NotApplicable = "not-applicable"
+)
+
+// Decision documents how an addressable safeguard is handled (164.306(d)(3)).
+type Decision struct {
+	Safeguard   string   `json:"safeguard"`
+	Status      string   `json:"status"`
+	Rationale   string   `json:"rationale"`
+	Alternative string   `json:"alternative,omitempty"`
+	Owner       string   `json:"owner"`
+	ApprovedBy  string   `json:"approved_by"`
+	ApprovedOn  Date     `json:"approved_on"`
+	ReviewBy    Date     `json:"review_by"`
+	Scope       []string `json:"scope,omitempty"`
+	Evidence    []string `json:"evidence,omitempty"`
+	Pos         Pos      `json:"-"`
+}
+
+// Waiver is a time-limited, owned exception for findings of one check.
+type Waiver struct {
+	ID       string `json:"id"`
+	Check    string `json:"check"`
+	Target   string `json:"target,omitempty"`   // glob over target names; empty matches all
+	Resource string `json:"resource,omitempty"` // glob over resources; empty matches all
+	Reason   string `json:"reason"`
+	Owner    string `json:"owner"`
+	Expires  Date   `json:"expires"`
+	Pos      Pos    `json:"-"`
+}
+
+// Date is a calendar date written YYYY-MM-DD.
+type Date struct{ time.Time }
+
+// ParseDate parses a YYYY-MM-DD date.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date of the form YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+func (d Date) String() string { return d.Format(time.DateOnly) }
+
+// MarshalText writes the date as YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Expiry is whether a dated entry has lapsed, computed once for one clock.
+type Expiry struct {
+	Expired bool `json:"expired"`
+	// Since is the first day on which the entry no longer holds.
+	Since Date `json:"since"`
+	// Days counts whole days since it expired (0 on its first expired day),
+	// or the days left after today while it is live (0 on its last day).
+	Days int `json:"days"`
+}
+
+// ExpiryAt tells whether an entry that holds through last has expired at
+// now. An entry holds through the whole of its last day.
+func ExpiryAt(last Date, now time.Time) Expiry {
+	since := Date{last.AddDate(0, 0, 1)}
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if today.Before(since.Time) {
+		return Expiry{Since: since, Days: int(since.Sub(today).Hours()/24) - 1}
+	}
+	return Expiry{Expired: true, Since: since, Days: int(today.Sub(since.Time).Hours() / 24)}
+}
