@@ -1,0 +1,213 @@
+// Package assess joins findings, waivers and decisions into one verdict per
+// safeguard of the HIPAA Security Rule, for every safeguard in view, each with
+// a reason in plain words. It is pure: the same input and clock always give
+// the same assessment, and expiry of decisions and waivers is computed here
+// once so that every report shows the same result.
+package assess
+
+import (
+	"path"
+	"slices"
+	"time"
+
+	"github.com/kollguard/kollguard/internal/catalog"
+	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/config"
+)
+
+// Verdict is the outcome for one safeguard (DESIGN.md, status model).
+type Verdict string
+
+// The verdicts, from best to worst for exit-code purposes.
+const (
+	Met           Verdict = "met"
+	NotApplicable Verdict = "not-applicable"
+	Alternative   Verdict = "alternative"
+	Unverified    Verdict = "unverified"
+	Gap           Verdict = "gap"
+)
+
+// Verdicts lists every verdict in report order, worst first.
+var Verdicts = []Verdict{Gap, Unverified, Alternative, NotApplicable, Met}
+
+// Input is everything an assessment needs.
+type Input struct {
+	Now       time.Time
+	Checks    *check.Set
+	Findings  []check.Finding
+	Decisions []config.Decision
+	Waivers   []config.Waiver
+	// All includes every safeguard of the rule; otherwise 164.312 and every
+	// other safeguard that a check or decision speaks to.
+	All bool
+}
+
+// Safeguard is the assessment of one safeguard, as the JSON report shows it.
+type Safeguard struct {
+	ID       string       `json:"id"`
+	Title    string       `json:"title"`
+	Standard string       `json:"standard"`
+	Kind     catalog.Kind `json:"kind"`
+	Verdict  Verdict      `json:"verdict"`
+	Reason   string       `json:"reason"`
+	Checks   []string     `json:"checks"`
+	Decision *Decision    `json:"decision,omitempty"`
+}
+
+// Decision is a configured decision with its expiry worked out.
+type Decision struct {
+	config.Decision
+	Expiry config.Expiry `json:"expiry"`
+}
+
+// Assessment is the result: findings with their waivers attached, and a
+// verdict for every safeguard in view, in the order of the regulation.
+type Assessment struct {
+	Safeguards []Safeguard
+	Findings   []check.Finding
+}
+
+// Assess evaluates in.
+func Assess(in Input) *Assessment {
+	findings := applyWaivers(in.Findings, in.Waivers, in.Now)
+	out := &Assessment{Findings: findings}
+	for _, sg := range catalog.All() {
+		checks := in.Checks.ForSafeguard(sg.ID)
+		dec := decisionFor(sg.ID, in.Decisions, in.Now)
+		if !in.All && !sg.Technical() && len(checks) == 0 && dec == nil {
+			continue
+		}
+		var mine []check.Finding
+		for _, f := range findings {
+			if slices.Contains(f.Safeguards, sg.ID) {
+				mine = append(mine, f)
+			}
+		}
+		verdict, reason := judge(sg, mine, dec)
+		out.Safeguards = append(out.Safeguards, Safeguard{
+			ID: sg.ID, Title: sg.Title, Standard: sg.Standard, Kind: sg.Kind,
+			Verdict: verdict, Reason: reason, Checks: nonNil(checks), Decision: dec,
+		})
+	}
+	return out
+}
+
+// Worst returns the worst verdict among safeguards, or Met when there are none.
+func (a *Assessment) Worst() Verdict {
+	worst := Met
+	for _, s := range a.Safeguards {
+		if Rank(s.Verdict) > Rank(worst) {
+			worst = s.Verdict
+		}
+	}
+	return worst
+}
+
+// Rank orders verdicts by how much they need attention: Met and the
+// documented verdicts are 0, Unverified 1, Gap 2.
+func Rank(v Verdict) int {
+	switch v {
+	case Gap:
+		return 2
+	case Unverified:
+		return 1
+	}
+	return 0
+}
+
+// Count returns how many safeguards have each verdict.
+func (a *Assessment) Count() map[Verdict]int {
+	n := map[Verdict]int{}
+	for _, s := range a.Safeguards {
+		n[s.Verdict]++
+	}
+	return n
+}
+
+// applyWaivers attaches to each failing finding the waiver that covers it,
+// preferring a live one, and notes an expired waiver in the message.
+func applyWaivers(in []check.Finding, waivers []config.Waiver, now time.Time) []check.Finding {
+	out := make([]check.Finding, len(in))
+	for i, f := range in {
+		out[i] = f
+		if f.Status != check.Fail {
+			continue
+		}
+		var best *check.WaiverRef
+		for _, w := range waivers {
+			if !waiverMatches(w, f) {
+				continue
+			}
+			exp := config.ExpiryAt(w.Expires, now)
+			ref := &check.WaiverRef{
+				ID: w.ID, Reason: w.Reason, Owner: w.Owner,
+				Expires: w.Expires.String(), Live: !exp.Expired,
+			}
+			if exp.Expired {
+				ref.ExpiredDays = exp.Days
+			}
+			if best == nil || (ref.Live && !best.Live) {
+				best = ref
+			}
+		}
+		out[i].Waiver = best
+		if best != nil && !best.Live {
+			out[i].Message += " (waiver " + best.ID + " expired on " +
+				nextDay(best.Expires) + "; it no longer covers this finding)"
+		}
+	}
+	return out
+}
+
+func waiverMatches(w config.Waiver, f check.Finding) bool {
+	return w.Check == f.Check && glob(w.Target, f.Target) && glob(w.Resource, f.Resource)
+}
+
+// glob matches name against pattern; an empty pattern matches everything.
+// Patterns were validated when the config was loaded.
+func glob(pattern, name string) bool {
+	if pattern == "" {
+		return true
+	}
+	ok, _ := path.Match(pattern, name)
+	return ok
+}
+
+// nextDay turns a waiver's last day into the first day it no longer holds.
+func nextDay(last string) string {
+	d, err := config.ParseDate(last)
+	if err != nil {
+		return last
+	}
+	return d.AddDate(0, 0, 1).Format(time.DateOnly)
+}
+
+// decisionFor picks the decision documenting safeguard id: a live one before
+// an expired one, an unscoped one before a scoped one.
+func decisionFor(id string, decisions []config.Decision, now time.Time) *Decision {
+	var best *Decision
+	for _, d := range decisions {
+		if d.Safeguard != id {
+			continue
+		}
+		c := &Decision{Decision: d, Expiry: config.ExpiryAt(d.ReviewBy, now)}
+		if best == nil || better(c, best) {
+			best = c
+		}
+	}
+	return best
+}
+
+func better(c, than *Decision) bool {
+	if c.Expiry.Expired != than.Expiry.Expired {
+		return !c.Expiry.Expired
+	}
+	return len(c.Scope) == 0 && len(than.Scope) > 0
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

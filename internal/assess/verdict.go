@@ -1,0 +1,169 @@
+package assess
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kollguard/kollguard/internal/catalog"
+	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/config"
+)
+
+// tally sorts one safeguard's findings by what they mean for its verdict.
+type tally struct {
+	failing []check.Finding // fail with no live waiver
+	waived  []check.Finding
+	open    []check.Finding // unknown or error
+	passed  []check.Finding
+}
+
+func count(findings []check.Finding) tally {
+	var t tally
+	for _, f := range findings {
+		switch {
+		case f.Waived():
+			t.waived = append(t.waived, f)
+		case f.Status == check.Fail:
+			t.failing = append(t.failing, f)
+		case f.Status == check.Pass:
+			t.passed = append(t.passed, f)
+		default:
+			t.open = append(t.open, f)
+		}
+	}
+	return t
+}
+
+// judge decides one safeguard's verdict from its findings and decision.
+func judge(sg catalog.Safeguard, findings []check.Finding, dec *Decision) (Verdict, string) {
+	if dec != nil && dec.Expiry.Expired {
+		return Gap, fmt.Sprintf("the %s decision owned by %s expired on %s (review_by %s, "+
+			"%s): review it and set a new review_by",
+			dec.Status, dec.Owner, dec.Expiry.Since, dec.ReviewBy, days(dec.Expiry.Days))
+	}
+	documented := dec != nil && dec.Status != config.Implemented
+	var rest []check.Finding
+	for _, f := range findings {
+		if !documented || !inScope(dec, f.Target) {
+			rest = append(rest, f)
+		}
+	}
+	t := count(rest)
+	if len(t.failing) > 0 {
+		return Gap, failReason(t)
+	}
+	if documented {
+		return documentedVerdict(dec, len(findings)-len(rest))
+	}
+	return evidenceVerdict(sg, t, dec)
+}
+
+// documentedVerdict is the verdict of a live alternative or not-applicable
+// decision once nothing outside its scope fails.
+func documentedVerdict(dec *Decision, covered int) (Verdict, string) {
+	who := fmt.Sprintf("owned by %s, approved by %s on %s, review by %s",
+		dec.Owner, dec.ApprovedBy, dec.ApprovedOn, dec.ReviewBy)
+	note := ""
+	if covered > 0 {
+		note = fmt.Sprintf("; it covers %s", plural(covered, "finding"))
+	}
+	if dec.Status == config.NotApplicable {
+		return NotApplicable, fmt.Sprintf("not applicable: %s (%s)%s", dec.Rationale, who, note)
+	}
+	return Alternative, fmt.Sprintf("alternative measure: %s (%s)%s", dec.Alternative, who, note)
+}
+
+// evidenceVerdict decides a safeguard with nothing failing and no documented
+// alternative: met, unverified, or a required safeguard with no evidence.
+func evidenceVerdict(sg catalog.Safeguard, t tally, dec *Decision) (Verdict, string) {
+	implemented := ""
+	if dec != nil {
+		implemented = fmt.Sprintf("documented as implemented by %s (review by %s)",
+			dec.Owner, dec.ReviewBy)
+	}
+	switch {
+	case len(t.open) > 0 && dec == nil:
+		return Unverified, openReason(t)
+	case len(t.open) > 0:
+		return Met, implemented + "; " + openReason(t)
+	case len(t.passed)+len(t.waived) > 0:
+		reason := passReason(t)
+		if dec != nil {
+			reason = implemented + "; " + reason
+		}
+		return Met, reason
+	case dec != nil:
+		return Met, implemented + "; no check covers it on the scanned targets"
+	case sg.Kind == catalog.Required:
+		return Gap, "required, and nothing shows it is met: no check covers it on the scanned " +
+			"targets and no decision documents it; record how it is met in a decision " +
+			"(kollguard decisions init)"
+	}
+	return Unverified, "no check covers it on the scanned targets and no decision documents it: " +
+		"record one in kollguard.yaml (kollguard decisions init writes a template)"
+}
+
+func failReason(t tally) string {
+	first := t.failing[0]
+	reason := fmt.Sprintf("%s: %s on %s: %s", plural(len(t.failing), "finding")+" fail",
+		first.Check, first.Target, first.Message)
+	if n := len(t.failing) - 1; n > 0 {
+		reason += fmt.Sprintf(" (and %d more)", n)
+	}
+	return reason
+}
+
+func openReason(t tally) string {
+	first := t.open[0]
+	reason := fmt.Sprintf("nothing fails, but %s could not decide: %s on %s: %s",
+		plural(len(t.open), "finding"), first.Check, first.Target, first.Message)
+	if n := len(t.open) - 1; n > 0 {
+		reason += fmt.Sprintf(" (and %d more)", n)
+	}
+	return reason
+}
+
+func passReason(t tally) string {
+	var checks, targets []string
+	for _, f := range append(slices.Clone(t.passed), t.waived...) {
+		checks = appendNew(checks, f.Check)
+		targets = appendNew(targets, f.Target)
+	}
+	reason := fmt.Sprintf("%s passed on %s", plural(len(checks), "check"),
+		strings.Join(targets, ", "))
+	if len(t.waived) > 0 {
+		var ids []string
+		for _, f := range t.waived {
+			ids = appendNew(ids, f.Waiver.ID+" until "+f.Waiver.Expires)
+		}
+		reason += fmt.Sprintf("; %s waived (%s)", plural(len(t.waived), "failing finding"),
+			strings.Join(ids, ", "))
+	}
+	return reason
+}
+
+func inScope(dec *Decision, target string) bool {
+	return len(dec.Scope) == 0 || slices.Contains(dec.Scope, target)
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func days(n int) string {
+	if n == 0 {
+		return "today"
+	}
+	return plural(n, "day") + " ago"
+}
