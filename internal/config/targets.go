@@ -1,0 +1,109 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	targetName = regexp.MustCompile(`^[a-z0-9._-]+$`)
+	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+// target reads one entry of targets. Pos.Line is 0 when n is no mapping.
+func (p *parser) target(n *yaml.Node, key string) Target {
+	e, ok := p.mapping(n, key, "name", "url", "password_env", "break_glass_role")
+	if !ok {
+		return Target{}
+	}
+	t := Target{
+		Name:           e.required("name", "missing: every target needs a name"),
+		URL:            e.required("url", "missing: every target needs a url"),
+		PasswordEnv:    e.str("password_env"),
+		BreakGlassRole: e.str("break_glass_role"),
+		Pos:            Pos{File: p.file, Line: n.Line},
+	}
+	if t.Name != "" && !validName(t.Name) {
+		p.addf(e.line("name"), join(key, "name"),
+			"%s is not a target name: use lower-case letters, digits, '.', '_' and '-'",
+			quote(t.Name))
+	}
+	if t.URL != "" {
+		if msg := checkURL(t.URL); msg != "" {
+			p.add(e.line("url"), join(key, "url"), msg)
+			t.URL = "" // never keep a URL that may hold a password
+		}
+	}
+	if t.PasswordEnv != "" && !envName.MatchString(t.PasswordEnv) {
+		p.addf(e.line("password_env"), join(key, "password_env"),
+			"%s is not an environment variable name", quote(t.PasswordEnv))
+	}
+	return t
+}
+
+func validName(s string) bool {
+	return targetName.MatchString(s) && strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz0123456789")
+}
+
+const passwordMsg = "url contains a password: use PGPASSWORD, a pgpass file or password_env"
+
+// checkURL returns what is wrong with a target URL, or "". Its messages
+// never repeat the URL, which may hold a password.
+func checkURL(s string) string {
+	if hasUserPassword(s) {
+		return passwordMsg
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "url is not a valid URL: write it as postgres://user@host:5432/db"
+	}
+	q, _ := url.ParseQuery(u.RawQuery)
+	if _, set := u.User.Password(); set || q.Has("password") || q.Has("sslpassword") {
+		return passwordMsg
+	}
+	switch scheme := strings.ToLower(u.Scheme); {
+	case scheme == "":
+		return "url has no scheme: write it as postgres://user@host:5432/db"
+	case scheme != "postgres" && scheme != "postgresql":
+		return fmt.Sprintf("url scheme %s is not supported: use postgres:// or postgresql://",
+			quote(u.Scheme))
+	case u.Opaque != "":
+		return "url is not a valid URL: write it as postgres://user@host:5432/db"
+	}
+	return ""
+}
+
+// hasUserPassword finds user:password@ in the authority of a URL even when
+// the rest of it does not parse.
+func hasUserPassword(s string) bool {
+	_, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return false
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	i := strings.LastIndex(rest, "@")
+	return i >= 0 && strings.Contains(rest[:i], ":")
+}
+
+// uniqueTargets reports target names used twice.
+func (p *parser) uniqueTargets(ts []Target) {
+	first := map[string]int{}
+	for i, t := range ts {
+		if t.Name == "" {
+			continue
+		}
+		if j, dup := first[t.Name]; dup {
+			p.addf(t.Pos.Line, fmt.Sprintf("targets[%d].name", i),
+				"target name %s is already used by targets[%d] (line %d)",
+				quote(t.Name), j, ts[j].Pos.Line)
+			continue
+		}
+		first[t.Name] = i
+	}
+}

@@ -1,0 +1,59 @@
+package config
+
+import (
+	"fmt"
+	"path"
+
+	"gopkg.in/yaml.v3"
+)
+
+// waiver reads one entry of waivers.
+func (p *parser) waiver(n *yaml.Node, key string) Waiver {
+	e, ok := p.mapping(n, key, "id", "check", "target", "resource", "reason", "owner", "expires")
+	if !ok {
+		return Waiver{}
+	}
+	w := Waiver{
+		ID:       e.required("id", "missing: every waiver needs an id"),
+		Check:    e.required("check", "missing: name the check ID the waiver excepts"),
+		Target:   e.str("target"),
+		Resource: e.str("resource"),
+		Reason:   e.required("reason", "missing: every waiver needs a reason"),
+		Owner:    e.required("owner", "missing: every waiver needs an owner"),
+		Pos:      Pos{File: p.file, Line: n.Line},
+	}
+	name := "waiver"
+	if w.ID != "" {
+		name += " " + w.ID
+	}
+	w.Expires = e.date("expires", name+" has no expires: every waiver must end")
+	if w.Check != "" && p.checks != nil {
+		if _, ok := p.checks.Lookup(w.Check); !ok {
+			p.addf(e.line("check"), join(key, "check"),
+				"unknown check ID %s: kollguard checks lists them", quote(w.Check))
+		}
+	}
+	for field, pattern := range map[string]string{"target": w.Target, "resource": w.Resource} {
+		if _, err := path.Match(pattern, ""); err != nil {
+			p.addf(e.line(field), join(key, field), "%s is not a valid glob pattern: %v",
+				quote(pattern), err)
+		}
+	}
+	return w
+}
+
+// uniqueWaivers reports waiver IDs used twice.
+func (p *parser) uniqueWaivers(ws []Waiver) {
+	first := map[string]int{}
+	for i, w := range ws {
+		if w.ID == "" {
+			continue
+		}
+		if j, dup := first[w.ID]; dup {
+			p.addf(w.Pos.Line, fmt.Sprintf("waivers[%d].id", i),
+				"waiver ID %s is already used by waivers[%d] (line %d)", quote(w.ID), j, ws[j].Pos.Line)
+			continue
+		}
+		first[w.ID] = i
+	}
+}
