@@ -33,7 +33,8 @@ func (p *parser) waiver(n *yaml.Node, key string) Waiver {
 				"unknown check ID %s: kollguard checks lists them", quote(w.Check))
 		}
 	}
-	for field, pattern := range map[string]string{"target": w.Target, "resource": w.Resource} {
+	for _, g := range [][2]string{{"target", w.Target}, {"resource", w.Resource}} {
+		field, pattern := g[0], g[1]
 		if _, err := path.Match(pattern, ""); err != nil {
 			p.addf(e.line(field), join(key, field), "%s is not a valid glob pattern: %v",
 				quote(pattern), err)
