@@ -67,8 +67,12 @@ func (t *textWriter) header() {
 	if len(t.r.Targets) == 0 {
 		t.printf("  none: every verdict below rests on decisions alone\n")
 	}
+	width := 0
 	for _, tg := range t.r.Targets {
-		t.printf("  %s  %s  %s  %s\n", tg.Name, tg.Kind, tg.Address, tg.Status)
+		width = max(width, len(tg.Name))
+	}
+	for _, tg := range t.r.Targets {
+		t.printf("  %-*s  %-9s %-11s %s\n", width, tg.Name, tg.Kind, tg.Status, tg.Address)
 		if tg.Error != "" {
 			t.wrap("      ", tg.Error)
 		}
@@ -89,9 +93,9 @@ func (t *textWriter) safeguards() {
 			std, _ := catalog.Lookup(standard)
 			t.printf("  %s%s %s%s\n", t.p.bold, std.ID, std.Title, t.p.reset)
 		}
-		t.printf("    %s%-14s%s %-20s %-11s %s\n", t.p.verdict[s.Verdict],
+		t.printf("    %s%-11s%s %-20s %-12s %s\n", t.p.verdict[s.Verdict],
 			strings.ToUpper(string(s.Verdict)), t.p.reset, s.ID, s.Kind, s.Title)
-		t.wrap("                   ", s.Reason)
+		t.wrap("                ", s.Reason)
 	}
 }
 
