@@ -86,7 +86,7 @@ func evalRemoteSuperusers(c check.Check, s *Snapshot, target string, _ Options) 
 	isMember := s.memberOf()
 	var out []check.Finding
 	for _, r := range s.Roles {
-		if !r.Superuser || !r.Login {
+		if !r.Superuser || !s.canLogin(r) {
 			continue
 		}
 		rules := remoteLoginRules(s.HBA, r.Name, isMember)

@@ -26,16 +26,16 @@ func roleEval(pass string, bad func(s *Snapshot, r Role) string) evaluator {
 }
 
 var evalLoginSuperusers = roleEval("no login superuser besides the bootstrap superuser",
-	func(_ *Snapshot, r Role) string {
-		if r.Superuser && r.Login && r.OID != bootstrapOID {
+	func(s *Snapshot, r Role) string {
+		if r.Superuser && s.canLogin(r) && r.OID != bootstrapOID {
 			return "role " + r.Name + " is a superuser that can log in"
 		}
 		return ""
 	})
 
 var evalGenericLogins = roleEval("no login role has a generic name",
-	func(_ *Snapshot, r Role) string {
-		if !r.Login || r.OID == bootstrapOID {
+	func(s *Snapshot, r Role) string {
+		if !s.canLogin(r) || r.OID == bootstrapOID {
 			return ""
 		}
 		if tok := genericToken(r.Name); tok != "" {
@@ -88,7 +88,7 @@ func evalBreakGlass(c check.Check, s *Snapshot, target string, opts Options) []c
 			"break-glass role %s does not exist", name).With("role", name)}
 	}
 	var problems []string
-	if r.Login && (r.ValidUntil == nil || r.ValidUntil.After(s.CollectedAt)) {
+	if s.canLogin(r) {
 		problems = append(problems, "it can log in during normal operation "+
 			"(LOGIN without a VALID UNTIL in the past)")
 	}

@@ -12,7 +12,7 @@ var genericWords = map[string]bool{
 	"guest": true, "test": true, "demo": true, "shared": true, "team": true, "staff": true,
 	"frontdesk": true, "reception": true, "nurse": true, "doctor": true, "operator": true,
 	"support": true, "readonly": true, "temp": true, "sysadmin": true, "superuser": true,
-	"clinic": true, "office": true, "desk": true, "generic": true, "common": true,
+	"clinic": true, "office": true, "generic": true, "common": true,
 }
 
 // genericToken returns the first token of name that marks it as generic,
@@ -21,7 +21,7 @@ var genericWords = map[string]bool{
 // token too, so front_desk and FrontDesk match frontdesk.
 func genericToken(name string) string {
 	tokens := nameTokens(name)
-	tokens = append(tokens, strings.Join(tokens, ""))
+	tokens = append([]string{strings.Join(tokens, "")}, tokens...)
 	for _, t := range tokens {
 		if genericWords[t] {
 			return t

@@ -114,3 +114,9 @@ func (s *Snapshot) role(name string) (Role, bool) {
 	}
 	return Role{}, false
 }
+
+// canLogin reports whether r can log in at the time of collection: LOGIN
+// and no VALID UNTIL in the past.
+func (s *Snapshot) canLogin(r Role) bool {
+	return r.Login && (r.ValidUntil == nil || r.ValidUntil.After(s.CollectedAt))
+}
