@@ -52,6 +52,9 @@ func writeText(w io.Writer, r *Report, color bool) error {
 		return f.Status == check.Fail && !f.Waived()
 	})
 	t.findings("Waived findings", check.Finding.Waived)
+	t.findings("Undecided findings", func(f check.Finding) bool {
+		return f.Status == check.Unknown || f.Status == check.Error
+	})
 	t.summary()
 	return t.w.Flush()
 }
@@ -114,13 +117,17 @@ func (t *textWriter) findings(title string, keep func(check.Finding) bool) {
 	})
 	t.printf("\n%s%s (%d)%s\n", t.p.bold, title, len(list), t.p.reset)
 	for _, f := range list {
-		t.printf("  %s[%s]%s %s  %s  %s\n", t.p.verdict[assess.Gap], f.Severity, t.p.reset,
-			f.Check, f.Target, f.Resource)
+		label, color := string(f.Severity), t.p.verdict[assess.Gap]
+		if f.Status != check.Fail {
+			label, color = string(f.Status), t.p.verdict[assess.Unverified]
+		}
+		t.printf("  %s[%s]%s %s  %s  %s\n", color, label, t.p.reset, f.Check, f.Target,
+			f.Resource)
 		t.wrap("      ", f.Message)
 		if ev := evidence(f.Evidence); ev != "" {
 			t.wrap("      "+t.p.dim+"evidence: ", ev+t.p.reset)
 		}
-		if c := t.check(f.Check); c.Remediation != "" {
+		if c := t.check(f.Check); c.Remediation != "" && f.Status == check.Fail {
 			t.wrap("      fix: ", c.Remediation)
 		}
 		if f.Waiver != nil {
