@@ -62,36 +62,80 @@ func (p *parser) decision(n *yaml.Node, key string) Decision {
 // overlap and so do their scopes, an empty scope meaning every target.
 // Decisions whose periods do not overlap are history and may stand together.
 func (p *parser) conflicts(ds []Decision) {
-	for j, b := range ds {
-		for i, a := range ds[:j] {
-			if a.Safeguard == "" || a.Safeguard != b.Safeguard ||
-				!periodsOverlap(a, b) || !scopesOverlap(a.Scope, b.Scope) {
-				continue
-			}
-			p.addf(b.Pos.Line, fmt.Sprintf("decisions[%d]", j),
-				"decisions[%d] (line %d) already decides %s for an overlapping scope "+
-					"and period: keep one live decision per safeguard and target",
-				i, a.Pos.Line, b.Safeguard)
-			break
+	// Sweep each safeguard's decisions in order of approval, comparing each
+	// only with those still open, so that long histories cost little.
+	bySafeguard := map[string][]int{}
+	for i, d := range ds {
+		if d.Safeguard != "" && !d.ApprovedOn.IsZero() && !d.ReviewBy.IsZero() {
+			bySafeguard[d.Safeguard] = append(bySafeguard[d.Safeguard], i)
+		}
+	}
+	for _, idx := range bySafeguard {
+		slices.SortStableFunc(idx, func(i, j int) int {
+			return ds[i].ApprovedOn.Compare(ds[j].ApprovedOn.Time)
+		})
+		p.sweep(ds, idx)
+	}
+}
+
+// sweep finds, for each decision of idx in order of approval, an earlier one
+// whose period is still open and whose scope overlaps. The open decisions
+// are kept in lists by target, so the work grows with the size of the
+// scopes and not with the number of pairs of decisions.
+func (p *parser) sweep(ds []Decision, idx []int) {
+	var all, everyTarget []int
+	byTarget := map[string][]int{}
+	for _, j := range idx {
+		b := ds[j]
+		if i, ok := openOverlap(ds, b, &all, &everyTarget, byTarget); ok {
+			p.conflict(ds, min(i, j), max(i, j))
+		}
+		all = append(all, j)
+		if len(b.Scope) == 0 {
+			everyTarget = append(everyTarget, j)
+		}
+		for _, t := range b.Scope {
+			byTarget[t] = append(byTarget[t], j)
 		}
 	}
 }
 
-func periodsOverlap(a, b Decision) bool {
-	if a.ApprovedOn.IsZero() || a.ReviewBy.IsZero() || b.ApprovedOn.IsZero() || b.ReviewBy.IsZero() {
-		return false // already reported as missing or invalid
+// openOverlap returns an open decision whose scope overlaps that of b.
+func openOverlap(ds []Decision, b Decision, all, everyTarget *[]int,
+	byTarget map[string][]int) (int, bool) {
+	if len(b.Scope) == 0 {
+		return firstOpen(ds, all, b.ApprovedOn)
 	}
-	return !a.ReviewBy.Before(b.ApprovedOn.Time) && !b.ReviewBy.Before(a.ApprovedOn.Time)
-}
-
-func scopesOverlap(a, b []string) bool {
-	if len(a) == 0 || len(b) == 0 {
-		return true
+	if i, ok := firstOpen(ds, everyTarget, b.ApprovedOn); ok {
+		return i, true
 	}
-	for _, s := range a {
-		if slices.Contains(b, s) {
-			return true
+	for _, t := range b.Scope {
+		l := byTarget[t]
+		i, ok := firstOpen(ds, &l, b.ApprovedOn)
+		byTarget[t] = l
+		if ok {
+			return i, true
 		}
 	}
-	return false
+	return 0, false
+}
+
+// firstOpen drops the decisions of list whose review_by is before day from
+// its front and returns the first one still open.
+func firstOpen(ds []Decision, list *[]int, day Date) (int, bool) {
+	for len(*list) > 0 {
+		if i := (*list)[0]; !ds[i].ReviewBy.Before(day.Time) {
+			return i, true
+		}
+		*list = (*list)[1:]
+	}
+	return 0, false
+}
+
+// conflict reports that decision j overlaps the earlier decision i.
+func (p *parser) conflict(ds []Decision, i, j int) {
+	p.addf(ds[j].Pos.Line, fmt.Sprintf("decisions[%d]", j),
+		"decisions[%d] (line %d) already decides %s for an overlapping scope "+
+			"and period: keep one live decision per safeguard and target",
+		i, ds[i].Pos.Line, ds[j].Safeguard)
 }

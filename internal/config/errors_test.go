@@ -155,6 +155,18 @@ func TestParseReportsErrors(t *testing.T) {
 			"decisions:\n" + decision("164.312(b)") + decision("164.312(b)", "    scope: [b]"),
 			"k.yaml:9: decisions[1]: decisions[0] (line 2) already decides 164.312(b) for an " +
 				"overlapping scope and period: keep one live decision per safeguard and target"},
+		{"a decision reviewed on the day the next is approved overlaps it",
+			"decisions:\n" + decision("164.312(b)") +
+				strings.Replace(decision("164.312(b)"), "2026-01-01", "2027-01-01", 1),
+			"k.yaml:9: decisions[1]: decisions[0] (line 2) already decides 164.312(b) for an " +
+				"overlapping scope and period: keep one live decision per safeguard and target"},
+		{"a long decision conflicts with a later one for the same target past others",
+			"decisions:\n" +
+				strings.Replace(decision("164.312(b)", "    scope: [x]"), "2027-01-01", "2029-01-01", 1) +
+				strings.Replace(decision("164.312(b)", "    scope: [y]"), "2026-01-01", "2026-06-01", 1) +
+				strings.Replace(decision("164.312(b)", "    scope: [x]"), "2026-01-01", "2026-12-01", 1),
+			"k.yaml:18: decisions[2]: decisions[0] (line 2) already decides 164.312(b) for an " +
+				"overlapping scope and period: keep one live decision per safeguard and target"},
 		{"an unknown decision key is an error",
 			"decisions:\n" + decision("164.312(b)", "    approver: x"),
 			"k.yaml:9: decisions[0].approver: unknown key"},
