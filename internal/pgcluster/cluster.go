@@ -34,6 +34,9 @@ type Options struct {
 	Checksums bool
 	// Pgaudit adds pgaudit to shared_preload_libraries.
 	Pgaudit bool
+	// TLS writes a generated self-signed certificate for 127.0.0.1 and
+	// localhost into the data directory and sets ssl = on.
+	TLS bool
 }
 
 // DefaultHBA allows password (SCRAM) logins over the Unix socket and from
@@ -84,9 +87,18 @@ func (c *Cluster) URL(user, db string) string {
 	return u.String()
 }
 
-// Connect opens a connection to db as the `postgres` superuser.
+// SocketURL returns a connection URL for user and database over the
+// cluster's Unix socket, without a password.
+func (c *Cluster) SocketURL(user, db string) string {
+	q := url.Values{"host": {c.sockDir()}, "port": {strconv.Itoa(c.port)}}
+	u := url.URL{Scheme: "postgres", User: url.User(user), Path: "/" + db, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Connect opens a connection to db as the `postgres` superuser over the Unix
+// socket, so it works under any pg_hba.conf with a local line for postgres.
 func (c *Cluster) Connect(ctx context.Context, db string) (*pgx.Conn, error) {
-	cfg, err := pgx.ParseConfig(c.URL("postgres", db))
+	cfg, err := pgx.ParseConfig(c.SocketURL("postgres", db))
 	if err != nil {
 		return nil, fmt.Errorf("parsing superuser URL: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func TestStartRunsAClusterThatOnlyAcceptsPasswords(t *testing.T) {
@@ -15,6 +17,7 @@ func TestStartRunsAClusterThatOnlyAcceptsPasswords(t *testing.T) {
 		Settings:  map[string]string{"idle_session_timeout": "5min", "log_line_prefix": "%m [%p] "},
 		Checksums: true,
 		Pgaudit:   true,
+		TLS:       true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +40,25 @@ func TestStartRunsAClusterThatOnlyAcceptsPasswords(t *testing.T) {
 		}
 		if sum != "on" || idle != "5min" || preload != "pgaudit" {
 			t.Errorf("settings = %q, %q, %q; want on, 5min, pgaudit", sum, idle, preload)
+		}
+	})
+
+	t.Run("TLS connections over TCP use the generated certificate", func(t *testing.T) {
+		cfg, err := pgx.ParseConfig(strings.Replace(c.URL("postgres", "postgres"),
+			"sslmode=disable", "sslmode=require", 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Password = c.SuperuserPassword()
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var ssl bool
+		q := "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+		if err := conn.QueryRow(ctx, q).Scan(&ssl); err != nil || !ssl {
+			t.Errorf("session ssl = %v, %v; want true", ssl, err)
 		}
 	})
 

@@ -54,6 +54,11 @@ func (c *Cluster) create(ctx context.Context, opts Options) error {
 	if err := c.initdb(ctx, opts.Checksums); err != nil {
 		return err
 	}
+	if opts.TLS {
+		if err := c.writeCertificate(); err != nil {
+			return err
+		}
+	}
 	return c.writeConfig(opts)
 }
 
@@ -93,6 +98,9 @@ func (c *Cluster) writeConfig(opts Options) error {
 	settings := map[string]string{"logging_collector": "off"}
 	if opts.Pgaudit {
 		settings["shared_preload_libraries"] = "pgaudit"
+	}
+	if opts.TLS {
+		settings["ssl"] = "on"
 	}
 	for k, v := range opts.Settings {
 		settings[k] = v
