@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/kollguard/kollguard/internal/assess"
+	"github.com/kollguard/kollguard/internal/config"
+	"github.com/kollguard/kollguard/internal/pgcluster"
+	"github.com/kollguard/kollguard/internal/scan"
+)
+
+// The demo clinic: a schema with realistic mistakes, and the decisions and
+// waivers its team keeps.
+var (
+	//go:embed demo/clinic.sql
+	demoSQL string
+	//go:embed demo/kollguard.yaml
+	demoConfig []byte
+)
+
+// demoHBA lets clinic staff in from a remote subnet with md5 and without TLS,
+// and a broad plaintext line shadows the hostnossl reject meant to stop that.
+const demoHBA = `local     all     all                   scram-sha-256
+host      all     all     127.0.0.1/32  scram-sha-256
+host      clinic  all     10.20.0.0/16  md5
+host      all     all     0.0.0.0/0     scram-sha-256
+hostnossl all     all     0.0.0.0/0     reject
+`
+
+// demoSettings leave TLS off, idle sessions open, disconnections unlogged,
+// the client address out of the log prefix and reads out of pgaudit.
+var demoSettings = map[string]string{
+	"log_connections":                     "on",
+	"log_disconnections":                  "off",
+	"log_line_prefix":                     "%m [%p] %q%u@%d ",
+	"idle_in_transaction_session_timeout": "10min",
+	"password_encryption":                 "scram-sha-256",
+	"pgaudit.log":                         "write, ddl",
+}
+
+func (e *env) demo(ctx context.Context, args []string) (int, error) {
+	var o scanOptions
+	fs := e.newFlags("demo")
+	fs.StringVar(&o.format, "format", "text", "report format: text, json or sarif")
+	fs.StringVar(&o.output, "o", "", "write the report to `FILE` instead of stdout")
+	fs.BoolVar(&o.verbose, "v", false, "log progress to stderr")
+	if _, err := parseInterleaved(fs, args); err != nil {
+		return ExitConfig, err
+	}
+	o.timeout = time.Minute
+
+	fmt.Fprintf(e.stderr, "kollguard demo: starting a throwaway PostgreSQL 15 cluster "+
+		"with a small clinic schema...\n")
+	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cluster, err := pgcluster.Start(startCtx, pgcluster.Options{
+		Settings: demoSettings, HBA: demoHBA, Checksums: true, Pgaudit: true,
+	})
+	if err != nil {
+		return ExitFail, fmt.Errorf("demo: %w (it needs Debian's postgresql-15 and "+
+			"postgresql-15-pgaudit: scripts/demo installs them)", err)
+	}
+	defer cluster.Stop()
+	target, err := seedDemo(startCtx, cluster)
+	if err != nil {
+		return ExitFail, fmt.Errorf("demo: %w", err)
+	}
+	e.secrets.Add(target.Password)
+
+	checks := scan.Checks()
+	cfg, err := config.Parse("demo/kollguard.yaml", demoConfig, checks)
+	if err != nil {
+		return ExitConfig, err
+	}
+	run := &scanRun{opts: o, failOn: assess.Unverified, cfg: cfg, checks: checks,
+		targets: []scan.Target{target}}
+	fmt.Fprintf(e.stderr, "kollguard demo: scanning %s as the least-privilege login "+
+		"kollguard\n\n", target.Address())
+	code, err := e.execute(ctx, run)
+	if err == nil {
+		fmt.Fprintf(e.stderr, "\nkollguard demo: kollguard scan would exit %d on this "+
+			"database; the cluster is removed now.\n", code)
+	}
+	return ExitOK, err
+}
+
+// seedDemo creates the clinic database and the scanner's login, and returns
+// the target that scans it.
+func seedDemo(ctx context.Context, c *pgcluster.Cluster) (scan.Target, error) {
+	password, err := randomHex(16)
+	if err != nil {
+		return scan.Target{}, err
+	}
+	if err := c.Exec(ctx, "postgres", "CREATE DATABASE clinic"); err != nil {
+		return scan.Target{}, err
+	}
+	if err := c.Exec(ctx, "clinic", demoSQL); err != nil {
+		return scan.Target{}, err
+	}
+	if err := c.Exec(ctx, "clinic",
+		fmt.Sprintf("ALTER ROLE kollguard PASSWORD '%s'", password)); err != nil {
+		return scan.Target{}, err
+	}
+	return scan.Target{
+		Name: "demo-clinic", Kind: "postgres", URL: c.URL("kollguard", "clinic"),
+		Password: password, BreakGlassRole: "breakglass",
+	}, nil
+}
+
+func randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/kollguard/kollguard/internal/assess"
+	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/config"
+	"github.com/kollguard/kollguard/internal/redact"
+	"github.com/kollguard/kollguard/internal/report"
+	"github.com/kollguard/kollguard/internal/scan"
+)
+
+// scanOptions are the flags of `kollguard scan`.
+type scanOptions struct {
+	configPath string
+	format     string
+	output     string
+	failOn     string
+	all        bool
+	verbose    bool
+	timeout    time.Duration
+}
+
+func (e *env) scan(ctx context.Context, args []string) (int, error) {
+	var o scanOptions
+	fs := e.newFlags("scan")
+	fs.StringVar(&o.configPath, "c", "", "config file with targets, decisions and waivers")
+	fs.StringVar(&o.format, "format", "text", "report format: text, json or sarif")
+	fs.StringVar(&o.output, "o", "", "write the report to `FILE` instead of stdout")
+	fs.StringVar(&o.failOn, "fail-on", "unverified",
+		"exit 1 when a safeguard is this verdict or worse: gap, unverified or never")
+	fs.BoolVar(&o.all, "all", false, "report every safeguard of the rule, not only 164.312 "+
+		"and those with a check or decision")
+	fs.BoolVar(&o.verbose, "v", false, "log progress to stderr")
+	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "time allowed for each target")
+	args, err := parseInterleaved(fs, args)
+	if err != nil {
+		return ExitConfig, err
+	}
+	run, err := e.prepare(o, args)
+	if err != nil {
+		return ExitConfig, err
+	}
+	return e.execute(ctx, run)
+}
+
+// scanRun is a validated scan, ready to execute.
+type scanRun struct {
+	opts    scanOptions
+	failOn  assess.Verdict
+	cfg     *config.Config
+	targets []scan.Target
+	checks  *check.Set
+}
+
+// prepare validates flags, config and targets before anything is scanned.
+func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
+	run := &scanRun{opts: o, checks: scan.Checks(), cfg: &config.Config{}}
+	if !slices.Contains(report.Formats, o.format) {
+		return nil, usagef("--format %q: want text, json or sarif", o.format)
+	}
+	switch o.failOn {
+	case "gap", "unverified":
+		run.failOn = assess.Verdict(o.failOn)
+	case "never":
+	default:
+		return nil, usagef("--fail-on %q: want gap, unverified or never", o.failOn)
+	}
+	if o.configPath != "" {
+		cfg, err := config.Load(o.configPath, run.checks)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		run.cfg = cfg
+		for _, ct := range cfg.Targets {
+			t, err := scan.FromConfig(ct, e.getenv)
+			if err != nil {
+				return nil, usageError{err}
+			}
+			run.targets = append(run.targets, t)
+		}
+	}
+	for _, arg := range args {
+		t, err := scan.ParseTarget(arg)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		run.targets = append(run.targets, t)
+	}
+	for _, t := range run.targets {
+		e.secrets.Add(t.Password)
+	}
+	if len(run.targets) == 0 && o.configPath == "" {
+		return nil, usagef("nothing to scan: give a TARGET such as " +
+			"postgres://user@host:5432/db, or -c kollguard.yaml")
+	}
+	return run, nil
+}
+
+// execute scans, assesses and writes the report.
+func (e *env) execute(ctx context.Context, run *scanRun) (int, error) {
+	level := slog.LevelWarn
+	if run.opts.verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	started := time.Now()
+	res := scan.Run(ctx, run.targets, run.opts.timeout, log)
+	for _, t := range res.Targets {
+		if t.Status != report.Scanned {
+			log.Warn("target not scanned", "target", t.Name, "error", t.Error)
+		}
+	}
+	a := assess.Assess(assess.Input{
+		Now: started, Checks: run.checks, Findings: res.Findings,
+		Decisions: run.cfg.Decisions, Waivers: run.cfg.Waivers, All: run.opts.all,
+	})
+	r := report.New(report.Tool{Name: "kollguard", Version: Version}, started, time.Now(),
+		res.Targets, a, run.checks, run.failOn)
+	if err := e.writeReport(r, run.opts); err != nil {
+		return ExitConfig, err
+	}
+	if !r.Summary.Passed {
+		return ExitFail, nil
+	}
+	return ExitOK, nil
+}
+
+// writeReport renders the whole report first, then writes it through the
+// redacting writer in one piece, so that no secret can be split across
+// writes.
+func (e *env) writeReport(r *report.Report, opts scanOptions) error {
+	var buf bytes.Buffer
+	if err := report.Write(&buf, r, opts.format, opts.output == "" && e.colorFor(e.stdout)); err != nil {
+		return err
+	}
+	if opts.output == "" {
+		_, err := redact.NewWriter(e.stdout, e.secrets).Write(buf.Bytes())
+		return err
+	}
+	clean := e.secrets.Redact(buf.String())
+	if err := os.WriteFile(opts.output, []byte(clean), 0o644); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	return nil
+}
