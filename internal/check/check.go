@@ -74,7 +74,22 @@ type Finding struct {
 	Message    string         `json:"message"`
 	Evidence   map[string]any `json:"evidence"`
 	Safeguards []string       `json:"safeguards"`
-	Waiver     *WaiverRef     `json:"waiver,omitempty"`
+	// Location is where in a file the resource is defined, for targets read
+	// from files (Terraform, manifests, server configs).
+	Location *Location  `json:"location,omitempty"`
+	Waiver   *WaiverRef `json:"waiver,omitempty"`
+}
+
+// Location is a place in a file; Path is relative to the scanned directory.
+type Location struct {
+	Path string `json:"path"`
+	Line int    `json:"line"`
+}
+
+// At returns f located at path and line.
+func (f Finding) At(path string, line int) Finding {
+	f.Location = &Location{Path: path, Line: line}
+	return f
 }
 
 // WaiverRef is the waiver a failing finding carries. A finding keeps status
