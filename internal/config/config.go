@@ -23,6 +23,7 @@ type Pos struct {
 	Line int    `json:"line"`
 }
 
+// String formats p as file:line.
 func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
 
 // Target is one thing to scan.
@@ -84,6 +85,7 @@ func ParseDate(s string) (Date, error) {
 	return Date{t}, nil
 }
 
+// String formats d as YYYY-MM-DD.
 func (d Date) String() string { return d.Format(time.DateOnly) }
 
 // MarshalText writes the date as YYYY-MM-DD.

@@ -20,6 +20,11 @@ func decision(safeguard string, extra ...string) string {
 	return strings.Join(append(lines, extra...), "\n") + "\n"
 }
 
+// redate replaces the first date old in a test decision with new.
+func redate(decision, old, new string) string {
+	return strings.Replace(decision, old, new, 1)
+}
+
 func TestParseReportsErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -30,13 +35,18 @@ func TestParseReportsErrors(t *testing.T) {
 		{"a list document is not a config", "- a\n- b\n",
 			"k.yaml:1: expected a mapping with targets, decisions and waivers, found a list"},
 		{"a scalar document is not a config", "hello\n",
-			"k.yaml:1: expected a mapping with targets, decisions and waivers, found a single value"},
+			"k.yaml:1: expected a mapping with targets, decisions and waivers, " +
+				"found a single value"},
 		{"an unknown top-level key names the key", "targets: []\ntargts: []\n",
 			"k.yaml:2: targts: unknown key"},
 		{"a repeated key is an error", "targets: []\ntargets: []\n",
 			"k.yaml:2: targets: repeated key (first at line 1)"},
 		{"tabs are a YAML error with a line", "targets:\n\t- name: x\n",
 			"k.yaml:2: invalid YAML: found character that cannot start any token"},
+		{"deep nesting is refused", strings.Repeat("[", 20000),
+			"k.yaml: invalid YAML: exceeded max depth of 10000"},
+		{"binary junk is refused", "targets: \x00\xff\xfe",
+			"k.yaml: invalid YAML: control characters are not allowed"},
 		{"two documents are refused", "targets: []\n---\nwaivers: []\n",
 			"k.yaml:2: a second YAML document: the file must hold exactly one"},
 		{"aliases are refused", "targets: &t []\ndecisions: *t\n",
@@ -68,7 +78,8 @@ func TestParseReportsErrors(t *testing.T) {
 			`k.yaml:2: targets[0].name: "._-" is not a target name: ` +
 				`use lower-case letters, digits, '.', '_' and '-'`},
 		{"target names are unique",
-			"targets:\n  - name: db\n    url: postgres://h/d\n  - name: db\n    url: postgres://i/d\n",
+			"targets:\n  - name: db\n    url: postgres://h/d\n" +
+				"  - name: db\n    url: postgres://i/d\n",
 			`k.yaml:4: targets[1].name: target name "db" is already used by targets[0] (line 2)`},
 		{"a password in the url is refused without echoing it",
 			"targets:\n  - name: db\n    url: postgres://u:hunter2@h/d\n",
@@ -79,6 +90,14 @@ func TestParseReportsErrors(t *testing.T) {
 		{"a password in the query is refused",
 			"targets:\n  - name: db\n    url: postgres://u@h/d?password=hunter2\n",
 			"k.yaml:3: targets[0].url: " + passwordMsg},
+		{"a password in the query is refused even when it does not decode",
+			"targets:\n  - name: db\n" +
+				"    url: postgres://u@h/d?sslmode=require&password=hunter2%zz\n",
+			"k.yaml:3: targets[0].url: " + passwordMsg},
+		{"a query that does not decode is not echoed",
+			"targets:\n  - name: db\n    url: postgres://u@h/d?options=hunter2%zz\n",
+			"k.yaml:3: targets[0].url: url has an invalid query: " +
+				"write it as postgres://user@host:5432/db?sslmode=verify-full"},
 		{"a url that does not parse is not echoed",
 			"targets:\n  - name: db\n    url: postgres://h:port/secret\n",
 			"k.yaml:3: targets[0].url: url is not a valid URL: " +
@@ -89,7 +108,8 @@ func TestParseReportsErrors(t *testing.T) {
 				"use postgres:// or postgresql://"},
 		{"a url needs a scheme",
 			"targets:\n  - name: db\n    url: h/d\n",
-			"k.yaml:3: targets[0].url: url has no scheme: write it as postgres://user@host:5432/db"},
+			"k.yaml:3: targets[0].url: url has no scheme: " +
+				"write it as postgres://user@host:5432/db"},
 		{"password_env is a variable name",
 			"targets:\n  - name: db\n    url: postgres://h/d\n    password_env: DB-PASS\n",
 			`k.yaml:4: targets[0].password_env: "DB-PASS" is not an environment variable name`},
@@ -101,14 +121,17 @@ func TestParseReportsErrors(t *testing.T) {
 		// Decisions.
 		{"a decision needs every required field", "decisions:\n  - scope: [db]\n",
 			"k.yaml:2: decisions[0].safeguard: missing: name the safeguard by its citation\n" +
-				"k.yaml:2: decisions[0].status: missing: implemented, alternative or not-applicable\n" +
+				"k.yaml:2: decisions[0].status: missing: " +
+				"implemented, alternative or not-applicable\n" +
 				"k.yaml:2: decisions[0].rationale: missing: every decision needs a rationale\n" +
 				"k.yaml:2: decisions[0].owner: missing: every decision needs an owner\n" +
 				"k.yaml:2: decisions[0].approved_by: missing: every decision needs an approver\n" +
-				"k.yaml:2: decisions[0].approved_on: missing: the date the decision was approved\n" +
+				"k.yaml:2: decisions[0].approved_on: missing: " +
+				"the date the decision was approved\n" +
 				"k.yaml:2: decisions[0].review_by: missing: every decision needs a review date"},
 		{"an empty rationale is missing",
-			"decisions:\n" + strings.Replace(decision("164.312(b)"), "rationale: r", "rationale: ''", 1),
+			"decisions:\n" +
+				strings.Replace(decision("164.312(b)"), "rationale: r", "rationale: ''", 1),
 			"k.yaml:4: decisions[0].rationale: missing: every decision needs a rationale"},
 		{"a repeated decision key names both lines",
 			"decisions:\n" + decision("164.312(b)", "    rationale: again"),
@@ -162,9 +185,9 @@ func TestParseReportsErrors(t *testing.T) {
 				"overlapping scope and period: keep one live decision per safeguard and target"},
 		{"a long decision conflicts with a later one for the same target past others",
 			"decisions:\n" +
-				strings.Replace(decision("164.312(b)", "    scope: [x]"), "2027-01-01", "2029-01-01", 1) +
-				strings.Replace(decision("164.312(b)", "    scope: [y]"), "2026-01-01", "2026-06-01", 1) +
-				strings.Replace(decision("164.312(b)", "    scope: [x]"), "2026-01-01", "2026-12-01", 1),
+				redate(decision("164.312(b)", "    scope: [x]"), "2027-01-01", "2029-01-01") +
+				redate(decision("164.312(b)", "    scope: [y]"), "2026-01-01", "2026-06-01") +
+				redate(decision("164.312(b)", "    scope: [x]"), "2026-01-01", "2026-12-01"),
 			"k.yaml:18: decisions[2]: decisions[0] (line 2) already decides 164.312(b) for an " +
 				"overlapping scope and period: keep one live decision per safeguard and target"},
 		{"an unknown decision key is an error",
@@ -179,16 +202,20 @@ func TestParseReportsErrors(t *testing.T) {
 				"k.yaml:2: waivers[0].owner: missing: every waiver needs an owner\n" +
 				"k.yaml:2: waivers[0].expires: waiver has no expires: every waiver must end"},
 		{"a waiver without expires names the waiver",
-			"waivers:\n  - id: W-1\n    check: postgres.hba.no-trust\n    reason: r\n    owner: o\n",
+			"waivers:\n  - id: W-1\n    check: postgres.hba.no-trust\n" +
+				"    reason: r\n    owner: o\n",
 			"k.yaml:2: waivers[0].expires: waiver W-1 has no expires: every waiver must end"},
 		{"a waiver names a known check",
 			"waivers:\n  - id: W-1\n    check: postgres.nope\n    reason: r\n    owner: o\n" +
 				"    expires: 2027-01-01\n",
-			`k.yaml:3: waivers[0].check: unknown check ID "postgres.nope": kollguard checks lists them`},
+			`k.yaml:3: waivers[0].check: unknown check ID "postgres.nope": ` +
+				"kollguard checks lists them"},
 		{"waiver globs must be valid",
-			"waivers:\n  - id: W-1\n    check: postgres.hba.no-trust\n    reason: r\n    owner: o\n" +
+			"waivers:\n  - id: W-1\n    check: postgres.hba.no-trust\n" +
+				"    reason: r\n    owner: o\n" +
 				"    expires: 2027-01-01\n    target: 'db['\n    resource: 'a\\'\n",
-			`k.yaml:7: waivers[0].target: "db[" is not a valid glob pattern: syntax error in pattern` +
+			`k.yaml:7: waivers[0].target: "db[" is not a valid glob pattern: ` +
+				"syntax error in pattern" +
 				"\n" + `k.yaml:8: waivers[0].resource: "a\\" is not a valid glob pattern: ` +
 				"syntax error in pattern"},
 		{"waiver IDs are unique",

@@ -7,8 +7,9 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -49,7 +50,7 @@ func Parse(file string, data []byte, checks *check.Set) (*Config, error) {
 		p.config(cfg, root)
 	}
 	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Pos.Line < p.errs[j].Pos.Line })
+		slices.SortStableFunc(p.errs, func(a, b *Error) int { return a.Pos.Line - b.Pos.Line })
 		return nil, p.errs
 	}
 	return cfg, nil
@@ -124,5 +125,5 @@ func (p *parser) yamlError(err error) {
 		p.add(line, "", "invalid YAML: "+oneLine(m[2]))
 		return
 	}
-	p.add(0, "", "invalid YAML: "+oneLine(trimPrefix(msg, "yaml: ")))
+	p.add(0, "", "invalid YAML: "+oneLine(strings.TrimPrefix(msg, "yaml: ")))
 }

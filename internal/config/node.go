@@ -57,7 +57,8 @@ func (p *parser) mapping(n *yaml.Node, key string, allowed ...string) (*entry, b
 // hint adds advice to an unknown key that looks like a misplaced secret.
 func hint(key string) string {
 	if strings.Contains(strings.ToLower(key), "password") {
-		return ": put the password in PGPASSWORD or a pgpass file, or name its variable in password_env"
+		return ": put the password in PGPASSWORD or a pgpass file, " +
+			"or name its variable in password_env"
 	}
 	return ""
 }
@@ -211,5 +212,3 @@ func quote(s string) string {
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
-
-func trimPrefix(s, prefix string) string { return strings.TrimPrefix(s, prefix) }

@@ -46,7 +46,8 @@ func (p *parser) target(n *yaml.Node, key string) Target {
 }
 
 func validName(s string) bool {
-	return targetName.MatchString(s) && strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz0123456789")
+	return targetName.MatchString(s) &&
+		strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz0123456789")
 }
 
 const passwordMsg = "url contains a password: use PGPASSWORD, a pgpass file or password_env"
@@ -61,9 +62,12 @@ func checkURL(s string) string {
 	if err != nil {
 		return "url is not a valid URL: write it as postgres://user@host:5432/db"
 	}
-	q, _ := url.ParseQuery(u.RawQuery)
-	if _, set := u.User.Password(); set || q.Has("password") || q.Has("sslpassword") {
+	if _, set := u.User.Password(); set || queryHasPassword(u.RawQuery) {
 		return passwordMsg
+	}
+	if _, err := url.ParseQuery(u.RawQuery); err != nil {
+		return "url has an invalid query: " +
+			"write it as postgres://user@host:5432/db?sslmode=verify-full"
 	}
 	switch scheme := strings.ToLower(u.Scheme); {
 	case scheme == "":
@@ -89,6 +93,22 @@ func hasUserPassword(s string) bool {
 	}
 	i := strings.LastIndex(rest, "@")
 	return i >= 0 && strings.Contains(rest[:i], ":")
+}
+
+// queryHasPassword finds a password parameter in a URL query, even one
+// whose value does not decode.
+func queryHasPassword(query string) bool {
+	isSep := func(r rune) bool { return r == '&' || r == ';' }
+	for _, part := range strings.FieldsFunc(query, isSep) {
+		key, _, _ := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		if k := strings.ToLower(key); k == "password" || k == "sslpassword" {
+			return true
+		}
+	}
+	return false
 }
 
 // uniqueTargets reports target names used twice.

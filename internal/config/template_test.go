@@ -64,7 +64,8 @@ func TestTemplate(t *testing.T) {
 			t.Fatalf("uncommented template does not parse: %v", err)
 		}
 		if len(cfg.Targets) != 1 || len(cfg.Waivers) != 1 {
-			t.Errorf("got %d targets and %d waivers, want 1 and 1", len(cfg.Targets), len(cfg.Waivers))
+			t.Errorf("got %d targets and %d waivers, want 1 and 1",
+				len(cfg.Targets), len(cfg.Waivers))
 		}
 	})
 	t.Run("no line is wider than 100 columns", func(t *testing.T) {

@@ -52,7 +52,8 @@ func (p *parser) uniqueWaivers(ws []Waiver) {
 		}
 		if j, dup := first[w.ID]; dup {
 			p.addf(w.Pos.Line, fmt.Sprintf("waivers[%d].id", i),
-				"waiver ID %s is already used by waivers[%d] (line %d)", quote(w.ID), j, ws[j].Pos.Line)
+				"waiver ID %s is already used by waivers[%d] (line %d)",
+				quote(w.ID), j, ws[j].Pos.Line)
 			continue
 		}
 		first[w.ID] = i
