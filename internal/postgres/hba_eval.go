@@ -36,7 +36,8 @@ func (e hbaEntry) overlaps(o hbaEntry) bool {
 
 // analyzeHBA returns the rules without parse errors in file order, each
 // marked with the earlier rule that shadows it, if any. Rules with errors are
-// left out: the server refuses to load a file that has them.
+// left out: either the server refused to load the file, or the rule can never
+// match (hostssl while ssl is off).
 func analyzeHBA(rules []HBARule) []hbaEntry {
 	var out []hbaEntry
 	for _, r := range rules {
