@@ -51,6 +51,10 @@ func Parse(file string, data []byte, checks *check.Set) (*Config, error) {
 	}
 	if len(p.errs) > 0 {
 		slices.SortStableFunc(p.errs, func(a, b *Error) int { return a.Pos.Line - b.Pos.Line })
+		if p.full {
+			p.errs = append(p.errs, &Error{Pos: Pos{File: file},
+				Msg: fmt.Sprintf("too many errors: stopped after %d", maxErrors)})
+		}
 		return nil, p.errs
 	}
 	return cfg, nil
@@ -71,8 +75,7 @@ func (p *parser) add(line int, key, msg string) {
 	}
 	if len(p.errs) == maxErrors {
 		p.full = true
-		msg = "too many errors: stopping here"
-		key = ""
+		return
 	}
 	p.errs = append(p.errs, &Error{Pos: Pos{File: p.file, Line: line}, Key: key, Msg: msg})
 }

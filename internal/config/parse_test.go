@@ -180,6 +180,18 @@ func TestParseWithoutChecksAcceptsAnyCheckID(t *testing.T) {
 	}
 }
 
+func TestParseStopsAfterManyErrors(t *testing.T) {
+	_, err := Parse("k.yaml", []byte(strings.Repeat("x: 1\n", 500)), nil)
+	var list ErrorList
+	errors.As(err, &list)
+	if len(list) != maxErrors+1 {
+		t.Fatalf("got %d errors, want %d", len(list), maxErrors+1)
+	}
+	if got := list[maxErrors].Error(); got != "k.yaml: too many errors: stopped after 100" {
+		t.Errorf("last error = %q", got)
+	}
+}
+
 func TestParseRefusesLargeFiles(t *testing.T) {
 	data := []byte("# " + strings.Repeat("x", MaxSize))
 	_, err := Parse("big.yaml", data, nil)
