@@ -103,19 +103,38 @@ func (p *parser) decode(data []byte) (root *yaml.Node) {
 		}
 		return nil
 	}
-	var next yaml.Node
-	switch err := dec.Decode(&next); {
-	case err == nil:
-		p.add(next.Line, "", "a second YAML document: the file must hold exactly one")
-		return nil
-	case !errors.Is(err, io.EOF):
-		p.yamlError(err)
+	if !p.rest(dec) {
 		return nil
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+	if doc.Kind != yaml.DocumentNode || isEmpty(&doc) {
 		return nil
 	}
 	return doc.Content[0]
+}
+
+// rest reads the documents after the first and reports whether they are
+// all empty, as a trailing "---" makes them; any content there would be
+// silently ignored, so it is an error.
+func (p *parser) rest(dec *yaml.Decoder) bool {
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		switch {
+		case errors.Is(err, io.EOF):
+			return true
+		case err != nil:
+			p.yamlError(err)
+			return false
+		case !isEmpty(&next):
+			p.add(next.Line, "", "a second YAML document: the file must hold exactly one")
+			return false
+		}
+	}
+}
+
+// isEmpty reports whether doc holds nothing but a null.
+func isEmpty(doc *yaml.Node) bool {
+	return len(doc.Content) == 0 || (len(doc.Content) == 1 && isNull(doc.Content[0]))
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

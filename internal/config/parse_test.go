@@ -145,7 +145,8 @@ func TestParseReadsAFullConfig(t *testing.T) {
 }
 
 func TestParseAcceptsEmptyInput(t *testing.T) {
-	inputs := []string{"", "\n", "# only a comment\n", "---\n", "~\n", "targets:\ndecisions: []\n"}
+	inputs := []string{"", "\n", "# only a comment\n", "---\n", "~\n",
+		"targets:\ndecisions: []\n", "---\n---\n"}
 	for _, in := range inputs {
 		cfg, err := Parse("k.yaml", []byte(in), testChecks)
 		if err != nil {
