@@ -48,7 +48,8 @@ func (c *Cluster) writeCertificate() error {
 	}
 	crt := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	pk := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
-	if err := c.owner.writeFile(filepath.Join(c.DataDir(), "server.crt"), string(crt), 0o644); err != nil {
+	crtPath := filepath.Join(c.DataDir(), "server.crt")
+	if err := c.owner.writeFile(crtPath, string(crt), 0o644); err != nil {
 		return err
 	}
 	return c.owner.writeFile(filepath.Join(c.DataDir(), "server.key"), string(pk), 0o600)

@@ -211,7 +211,8 @@ func TestSnapshotSurvivesJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(Evaluate(s, "db", breakGlass), Evaluate(&back, "db", breakGlass)); diff != "" {
+	before, after := Evaluate(s, "db", breakGlass), Evaluate(&back, "db", breakGlass)
+	if diff := cmp.Diff(before, after); diff != "" {
 		t.Errorf("findings differ after a JSON round trip (-before +after):\n%s", diff)
 	}
 }

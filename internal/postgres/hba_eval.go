@@ -65,7 +65,7 @@ func markShadowed(entries []hbaEntry, anyUser bool) {
 // remote address: the first rule matching such a connection is one of them
 // and its method is not reject. isMember reports whether user is a member of
 // a group named in a +group entry.
-func remoteLoginRules(rules []HBARule, user string, isMember func(user, group string) bool) []hbaEntry {
+func remoteLoginRules(rules []HBARule, user string, isMember memberFunc) []hbaEntry {
 	var mine []hbaEntry
 	for _, e := range analyzeHBA(rules) {
 		if matchesUser(e.Users, user, isMember) {
@@ -82,7 +82,10 @@ func remoteLoginRules(rules []HBARule, user string, isMember func(user, group st
 	return out
 }
 
-func matchesUser(users []string, user string, isMember func(user, group string) bool) bool {
+// memberFunc reports whether user is a member of group.
+type memberFunc func(user, group string) bool
+
+func matchesUser(users []string, user string, isMember memberFunc) bool {
 	for _, u := range users {
 		if u == "all" || u == user || (isGroup(u) && isMember(user, u[1:])) {
 			return true

@@ -109,7 +109,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func startWith(ctx context.Context, opts pgcluster.Options, sql string) (*pgcluster.Cluster, error) {
+func startWith(ctx context.Context, opts pgcluster.Options, sql string) (
+	*pgcluster.Cluster, error) {
 	c, err := pgcluster.Start(ctx, opts)
 	if err != nil {
 		return nil, err
