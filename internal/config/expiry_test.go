@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -49,5 +50,19 @@ func TestParseDate(t *testing.T) {
 	}
 	if d, err := ParseDate("2028-02-29"); err != nil || d.String() != "2028-02-29" {
 		t.Errorf("ParseDate(2028-02-29) = %v, %v", d, err)
+	}
+}
+
+func TestDateJSONIsADay(t *testing.T) {
+	b, err := json.Marshal(Expiry{Since: date("2026-01-02")})
+	if err != nil || string(b) != `{"expired":false,"since":"2026-01-02","days":0}` {
+		t.Fatalf("json.Marshal = %s, %v", b, err)
+	}
+	var e Expiry
+	if err := json.Unmarshal(b, &e); err != nil || e.Since != date("2026-01-02") {
+		t.Fatalf("json.Unmarshal = %+v, %v", e, err)
+	}
+	if err := json.Unmarshal([]byte(`{"since":"2026-01-02T00:00:00Z"}`), &e); err == nil {
+		t.Error("json.Unmarshal accepted a timestamp")
 	}
 }
