@@ -295,14 +295,24 @@ func TestCatalogCommands(t *testing.T) {
 	})
 }
 
-func TestDecisionsInitWritesATemplateThatLoads(t *testing.T) {
+func TestDecisionsInitWritesATemplateThatLoadsOnceFilledIn(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "kollguard.yaml")
 	if code, _, stderr := run(t, nil, "decisions", "init", "-o", path); code != 0 {
 		t.Fatalf("decisions init: exit %d: %s", code, stderr)
 	}
-	cfg, err := config.Load(path, scan.Checks())
+	if code, _, stderr := run(t, nil, "scan", "-c", path); code != ExitConfig ||
+		!strings.Contains(stderr, path+":") || !strings.Contains(stderr, "still TODO") {
+		t.Errorf("scan with the unfilled template: exit %d, stderr %.300s; want 2 naming "+
+			"each TODO", code, stderr)
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("the template does not load: %v", err)
+		t.Fatal(err)
+	}
+	filled := strings.ReplaceAll(string(data), `"TODO"`, `"documented"`)
+	cfg, err := config.Parse(path, []byte(filled), scan.Checks())
+	if err != nil {
+		t.Fatalf("the filled-in template does not load: %v", err)
 	}
 	n := 0
 	for _, sg := range catalog.All() {

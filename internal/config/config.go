@@ -40,6 +40,10 @@ type Target struct {
 	Pos            Pos    `json:"-"`
 }
 
+// Placeholder marks a field of the decisions template still to be filled
+// in; a config that still holds it does not load.
+const Placeholder = "TODO"
+
 // Decision statuses.
 const (
 	Implemented   = "implemented"

@@ -127,8 +127,12 @@ func (e *entry) required(name, msg string) string {
 		return ""
 	}
 	s, ok := e.p.scalar(v, join(e.key, name))
-	if ok && strings.TrimSpace(s) == "" {
+	switch {
+	case ok && strings.TrimSpace(s) == "":
 		e.p.add(v.Line, join(e.key, name), msg)
+	case ok && strings.TrimSpace(s) == Placeholder:
+		e.p.add(v.Line, join(e.key, name), "still "+Placeholder+
+			": fill it in, or delete the entry until it can be documented")
 	}
 	return s
 }

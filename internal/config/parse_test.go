@@ -214,7 +214,7 @@ func TestLoad(t *testing.T) {
 		if err := Template(&b, time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
-		writeFile(t, path, b.String())
+		writeFile(t, path, strings.ReplaceAll(b.String(), `"TODO"`, `"documented"`))
 		cfg, err := Load(path, testChecks)
 		if err != nil || cfg.Path != path || len(cfg.Decisions) == 0 {
 			t.Fatalf("Load = %+v, %v", cfg, err)

@@ -17,8 +17,10 @@ const templateHeader = `# kollguard.yaml: the targets KollGuard scans, the decis
 # needs a documented decision: implement it, implement an equivalent
 # alternative measure, or record why it is not reasonable and appropriate
 # for you. Each decision below starts as "implemented"; replace every TODO,
-# change the status where that is not true, and have it approved. A decision
-# expires after review_by and the safeguard then shows as a gap.
+# change the status where that is not true, and have it approved. A TODO left
+# in place is an error, so that nothing looks decided before it is: delete
+# the entries you cannot document yet. A decision expires after review_by and
+# the safeguard then shows as a gap.
 #
 # status: implemented | alternative | not-applicable
 # alternative: the equivalent measure (required when status is alternative)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +17,26 @@ func TestTemplate(t *testing.T) {
 	}
 	out := b.String()
 
-	t.Run("the template parses as written", func(t *testing.T) {
-		cfg, err := Parse("kollguard.yaml", []byte(out), testChecks)
+	t.Run("an unfilled template is refused, naming every TODO", func(t *testing.T) {
+		_, err := Parse("kollguard.yaml", []byte(out), testChecks)
+		var list ErrorList
+		if !errors.As(err, &list) {
+			t.Fatalf("unfilled template: err = %v, want an ErrorList", err)
+		}
+		for _, e := range list {
+			if !strings.Contains(e.Msg, "still TODO") || e.Pos.Line == 0 {
+				t.Errorf("unexpected error %v", e)
+			}
+		}
+		if n := strings.Count(out, `"TODO"`); len(list) != n {
+			t.Errorf("got %d errors for %d TODOs", len(list), n)
+		}
+	})
+	t.Run("the template parses once filled in", func(t *testing.T) {
+		filled := strings.ReplaceAll(out, `"TODO"`, `"documented"`)
+		cfg, err := Parse("kollguard.yaml", []byte(filled), testChecks)
 		if err != nil {
-			t.Fatalf("template does not parse:\n%s\n%s", err, out)
+			t.Fatalf("template does not parse:\n%s\n%s", err, filled)
 		}
 		var want []string
 		for _, sg := range catalog.All() {
@@ -59,7 +76,8 @@ func TestTemplate(t *testing.T) {
 				lines = append(lines, l)
 			}
 		}
-		cfg, err := Parse("kollguard.yaml", []byte(strings.Join(lines, "\n")), testChecks)
+		uncommented := strings.ReplaceAll(strings.Join(lines, "\n"), `"TODO"`, `"documented"`)
+		cfg, err := Parse("kollguard.yaml", []byte(uncommented), testChecks)
 		if err != nil {
 			t.Fatalf("uncommented template does not parse: %v", err)
 		}
