@@ -27,6 +27,7 @@ const BinDir = "/usr/lib/postgresql/15/bin"
 type Options struct {
 	// Settings are extra postgresql.conf lines, name to raw value. Values are
 	// written single-quoted, which PostgreSQL accepts for every setting type.
+	// They win over what Pgaudit and TLS set.
 	Settings map[string]string
 	// HBA is the full pg_hba.conf content; empty means DefaultHBA.
 	HBA string

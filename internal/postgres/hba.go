@@ -67,7 +67,10 @@ func parseAddr(r HBARule) hbaAddr {
 	if mask, err := netip.ParseAddr(r.Netmask); err == nil {
 		bits = maskBits(mask)
 	}
-	return hbaAddr{kind: addrCIDR, prefix: netip.PrefixFrom(ip.Unmap(), bits).Masked()}
+	if ip.Is4In6() {
+		ip, bits = ip.Unmap(), max(0, bits-96)
+	}
+	return hbaAddr{kind: addrCIDR, prefix: netip.PrefixFrom(ip, min(bits, ip.BitLen())).Masked()}
 }
 
 // maskBits counts the leading one bits of a netmask.

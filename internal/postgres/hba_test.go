@@ -202,3 +202,21 @@ func TestRemoteLoginRules(t *testing.T) {
 		})
 	}
 }
+
+func FuzzAnalyzeHBA(f *testing.F) {
+	f.Add("host", "all", "+admins", "10.0.0.0", "255.0.0.0", "md5")
+	f.Add("hostssl", "replication", "all", "::ffff:10.0.0.0", "ffff:ffff::", "reject")
+	f.Add("local", "sameuser", "", "", "", "trust")
+	f.Fuzz(func(t *testing.T, typ, db, user, addr, mask, method string) {
+		r := HBARule{Line: 1, Type: typ, Databases: []string{db}, Users: []string{user},
+			Address: addr, Netmask: mask, Method: method}
+		rs := []HBARule{r, r}
+		rs[1].Line = 2
+		entries := analyzeHBA(rs)
+		if len(entries) == 2 && entries[1].Live() && entries[0].addr.covers(entries[1].addr) {
+			t.Errorf("a rule does not shadow its own duplicate: %+v", r)
+		}
+		remoteLoginRules(rs, user, func(string, string) bool { return true })
+		shadowedRejects(entries, entries[0])
+	})
+}

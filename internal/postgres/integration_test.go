@@ -179,7 +179,25 @@ func TestCollectKeepsThePasswordOutOfErrors(t *testing.T) {
 	}
 }
 
-func TestCollectGivesUpOnAnUnreachablePort(t *testing.T) {
+func TestCollectReportsARefusedPortQuickly(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	start := time.Now()
+	_, err = Collect(context.Background(),
+		Conn{URL: "postgres://kg@" + addr + "/postgres?sslmode=disable"})
+	if err == nil || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("Collect error = %v, want one naming %s", err, addr)
+	}
+	if d := time.Since(start); d > connectTimeout {
+		t.Errorf("Collect returned after %v, want before the connect timeout", d)
+	}
+}
+
+func TestCollectGivesUpOnASilentPort(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
