@@ -98,8 +98,8 @@ func evalRemoteSuperusers(c check.Check, s *Snapshot, target string, _ Options) 
 			lines[i] = e.Line
 		}
 		f := c.Resultf(target, "role "+r.Name, check.Fail,
-			"superuser %s can log in from remote addresses through pg_hba line %s (%s)",
-			r.Name, lineList(lines), rules[0].describe())
+			"superuser %s can log in from remote addresses through pg_hba line %s "+
+				"(first: %s)", r.Name, lineList(lines), rules[0].describe())
 		out = append(out, f.With("role", r.Name).With("lines", lines))
 	}
 	if len(out) == 0 {

@@ -110,12 +110,10 @@ func shadowedRejects(entries []hbaEntry, e hbaEntry) []int {
 // describe renders a rule as it would read in pg_hba.conf.
 func (r HBARule) describe() string {
 	parts := []string{r.Type, strings.Join(r.Databases, ","), strings.Join(r.Users, ",")}
-	if r.Address != "" {
-		addr := r.Address
-		if r.Netmask != "" {
-			addr += "/" + r.Netmask
-		}
-		parts = append(parts, addr)
+	if a := parseAddr(r); a.kind == addrCIDR {
+		parts = append(parts, a.prefix.String())
+	} else if r.Address != "" {
+		parts = append(parts, r.Address)
 	}
 	parts = append(parts, r.Method)
 	return strings.Join(parts, " ")

@@ -220,3 +220,18 @@ func FuzzAnalyzeHBA(f *testing.F) {
 		shadowedRejects(entries, entries[0])
 	})
 }
+
+func TestDescribeRendersRulesAsWritten(t *testing.T) {
+	for _, text := range []string{
+		"host all all 0.0.0.0/0 md5",
+		"hostssl clinic,replication alice,+staff 10.1.0.0/16 scram-sha-256",
+		"hostnossl all all all reject",
+		"local all all peer",
+	} {
+		t.Run(text, func(t *testing.T) {
+			if got := rule(1, text).describe(); got != text {
+				t.Errorf("describe() = %q, want %q", got, text)
+			}
+		})
+	}
+}
