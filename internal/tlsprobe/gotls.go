@@ -63,8 +63,7 @@ func (p *prober) goHandshake(ctx context.Context) goResult {
 		}
 		return err
 	})
-	var alert tls.AlertError
-	if r.requested && errors.As(err, &alert) {
+	if r.requested && remoteAlert(err) {
 		r.required = true
 		err = nil
 	}
@@ -83,9 +82,15 @@ func awaitRejection(tc *tls.Conn) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return nil
 	}
-	var alert tls.AlertError
-	if errors.As(err, &alert) {
+	if remoteAlert(err) {
 		return err
 	}
 	return nil
+}
+
+// remoteAlert reports whether err is an alert the server sent; crypto/tls
+// reports those as a net.OpError with Op "remote error".
+func remoteAlert(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "remote error"
 }

@@ -133,7 +133,7 @@ func smtpReply(r *bufio.Reader) (int, []string, error) {
 
 func hasLine(lines []string, word string) bool {
 	for _, l := range lines {
-		if strings.EqualFold(strings.Fields(l+" ")[0], word) {
+		if f := strings.Fields(l); len(f) > 0 && strings.EqualFold(f[0], word) {
 			return true
 		}
 	}
