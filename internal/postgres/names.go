@@ -12,7 +12,7 @@ var genericWords = map[string]bool{
 	"guest": true, "test": true, "demo": true, "shared": true, "team": true, "staff": true,
 	"frontdesk": true, "reception": true, "nurse": true, "doctor": true, "operator": true,
 	"support": true, "readonly": true, "temp": true, "sysadmin": true, "superuser": true,
-	"clinic": true, "office": true, "generic": true, "common": true,
+	"office": true, "generic": true, "common": true,
 }
 
 // genericToken returns the first token of name that marks it as generic,

@@ -18,6 +18,7 @@ func TestGenericToken(t *testing.T) {
 		{"alice", ""},
 		{"j.smith", ""},
 		{"billing_svc", ""},
+		{"clinic_app", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is judged by its tokens", func(t *testing.T) {
