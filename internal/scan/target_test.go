@@ -1,0 +1,70 @@
+package scan
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/kollguard/kollguard/internal/config"
+)
+
+func TestParseTarget(t *testing.T) {
+	tests := []struct {
+		name, arg            string
+		wantName, wantURL    string
+		wantPassword, errHas string
+		unsupported          bool
+	}{
+		{name: "a postgres URL is named after host and database",
+			arg: "postgres://scan@db:5432/clinic", wantName: "db:5432/clinic",
+			wantURL: "postgres://scan@db:5432/clinic"},
+		{name: "a password in the URL moves out of it",
+			arg: "postgresql://scan:s3cr3t@db/clinic?sslmode=require", wantName: "db/clinic",
+			wantURL: "postgresql://scan@db/clinic?sslmode=require", wantPassword: "s3cr3t"},
+		{name: "a URL without a host is refused", arg: "postgres:///clinic",
+			errHas: "no host"},
+		{name: "a path that exists is not scanned yet", arg: ".", unsupported: true},
+		{name: "an unknown scheme is refused", arg: "ftp://h/x", unsupported: true},
+		{name: "a malformed URL is refused without its password",
+			arg: "postgres://u:hunter22@[::1/db", errHas: "xxxxx"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseTarget(tt.arg)
+			if tt.unsupported != errors.Is(err, ErrUnsupported) {
+				t.Fatalf("ParseTarget(%q) error = %v, unsupported want %v", tt.arg, err,
+					tt.unsupported)
+			}
+			if tt.errHas != "" || tt.unsupported {
+				if err == nil || !strings.Contains(err.Error(), tt.errHas) {
+					t.Fatalf("ParseTarget(%q) error = %v, want one containing %q", tt.arg, err,
+						tt.errHas)
+				}
+				if strings.Contains(err.Error(), "hunter22") {
+					t.Errorf("error shows the password: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Name != tt.wantName || got.URL != tt.wantURL || got.Password != tt.wantPassword {
+				t.Errorf("got %+v", got)
+			}
+		})
+	}
+}
+
+func TestFromConfigReadsThePasswordFromTheNamedVariable(t *testing.T) {
+	c := config.Target{Name: "clinic-db", URL: "postgres://scan@db/clinic",
+		PasswordEnv: "CLINIC_PW", BreakGlassRole: "breakglass"}
+	got, err := FromConfig(c, func(k string) string {
+		return map[string]string{"CLINIC_PW": "pw"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "clinic-db" || got.Password != "pw" || got.BreakGlassRole != "breakglass" {
+		t.Errorf("got %+v", got)
+	}
+}
