@@ -35,12 +35,24 @@ func candidates(v uint16) []uint16 {
 	return out
 }
 
-// chunks cuts list into batches of at most maxSuitesPerHello.
-func chunks(list []uint16) [][]uint16 {
+// batchSize is how many suites one hello of version v offers. SSL 3.0
+// hellos carry no extensions, so they cannot be padded (RFC 7685); 100
+// suites keep them under 256 bytes instead.
+func batchSize(v uint16) int {
+	if v == versionSSL30 {
+		return maxSSL3Suites
+	}
+	return maxSuitesPerHello
+}
+
+const maxSSL3Suites = 100
+
+// chunks cuts list into batches of at most size suites.
+func chunks(list []uint16, size int) [][]uint16 {
 	var out [][]uint16
-	for len(list) > maxSuitesPerHello {
-		out = append(out, list[:maxSuitesPerHello])
-		list = list[maxSuitesPerHello:]
+	for len(list) > size {
+		out = append(out, list[:size])
+		list = list[size:]
 	}
 	return append(out, list)
 }
@@ -61,7 +73,7 @@ func specFor(v uint16, suites []uint16) helloSpec {
 // Batches run in parallel; the version is offered when any batch is answered
 // with exactly v.
 func (p *prober) enumerate(ctx context.Context, v uint16) versionResult {
-	batches := chunks(candidates(v))
+	batches := chunks(candidates(v), batchSize(v))
 	parts := make([]versionResult, len(batches))
 	var wg sync.WaitGroup
 	for i, b := range batches {

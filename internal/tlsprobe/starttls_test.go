@@ -1,0 +1,136 @@
+package tlsprobe
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/pgcluster"
+)
+
+// smtpServer is a tiny SMTP server: greeting, EHLO, then STARTTLS into
+// crypto/tls. greeting and starttls say what it answers.
+func smtpServer(cfg *tls.Config, greeting string, offerTLS bool) func(net.Conn) {
+	return func(c net.Conn) {
+		r := bufio.NewReader(c)
+		io.WriteString(c, greeting+"\r\n")
+		if !strings.HasPrefix(greeting, "220") {
+			return
+		}
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+			case strings.HasPrefix(cmd, "EHLO"):
+				ext := "250 SIZE 1000000\r\n"
+				if offerTLS {
+					ext = "250-SIZE 1000000\r\n250 STARTTLS\r\n"
+				}
+				io.WriteString(c, "250-mail.test greets you\r\n"+ext)
+			case cmd == "STARTTLS" && offerTLS:
+				io.WriteString(c, "220 2.0.0 ready\r\n")
+				tc := tls.Server(c, cfg)
+				if tc.Handshake() == nil {
+					_, _ = tc.Read(make([]byte, 1))
+				}
+				return
+			default:
+				io.WriteString(c, "502 5.5.1 unrecognised\r\n")
+			}
+		}
+	}
+}
+
+// postgresAnswer answers an SSLRequest with b, then speaks TLS after 'S'.
+func postgresAnswer(cfg *tls.Config, b byte) func(net.Conn) {
+	return func(c net.Conn) {
+		req := make([]byte, 8)
+		if _, err := io.ReadFull(c, req); err != nil {
+			return
+		}
+		c.Write([]byte{b})
+		if b == 'S' {
+			tc := tls.Server(c, cfg)
+			if tc.Handshake() == nil {
+				_, _ = tc.Read(make([]byte, 1))
+			}
+		}
+	}
+}
+
+func TestStartTLS(t *testing.T) {
+	pki := newPKI(t)
+	cfg := &tls.Config{Certificates: []tls.Certificate{pki.issue(t, certSpec{})}}
+	tests := []struct {
+		name    string
+		scheme  string
+		serve   func(net.Conn)
+		enabled check.Status
+		tls13   bool
+	}{
+		{"an SMTP server with STARTTLS is probed through it", "smtp",
+			smtpServer(cfg, "220 mail.test ESMTP", true), check.Pass, true},
+		{"an SMTP server without STARTTLS does not offer TLS", "smtp",
+			smtpServer(cfg, "220 mail.test ESMTP", false), check.Fail, false},
+		{"an SMTP server that throttles is inconclusive, not without TLS", "smtp",
+			smtpServer(cfg, "421 4.7.0 too many connections", true), check.Unknown, false},
+		{"a PostgreSQL SSLRequest answered 'S' leads to TLS", "postgres",
+			postgresAnswer(cfg, 'S'), check.Pass, true},
+		{"a PostgreSQL SSLRequest answered 'N' means no TLS", "postgres",
+			postgresAnswer(cfg, 'N'), check.Fail, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := serveRaw(t, tt.serve)
+			e.Scheme = tt.scheme
+			s := probeOK(t, e, Options{CAFile: pki.caFile, ConnTimeout: 2 * time.Second})
+			got := statuses(Evaluate(s, "t", Options{}))
+			if got["tls.enabled"] != tt.enabled {
+				t.Errorf("tls.enabled %s, want %s; errors %v", got["tls.enabled"], tt.enabled,
+					s.Errors)
+			}
+			if tt.tls13 && s.version(versionTLS13) != Offered {
+				t.Errorf("TLS 1.3 %s, want offered", s.version(versionTLS13))
+			}
+		})
+	}
+}
+
+func TestProbeRealPostgreSQL(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := pgcluster.Start(ctx, pgcluster.Options{TLS: true,
+		Settings: map[string]string{"ssl_min_protocol_version": "TLSv1.2"}})
+	if err != nil {
+		t.Fatalf("starting PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Stop() })
+	e, err := ParseEndpoint("postgres://kollguard@localhost:" + strconv.Itoa(c.Port()) + "/postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Host = c.Host()
+	e.ServerName = "localhost"
+	s := probeOK(t, e, Options{})
+	got := statuses(Evaluate(s, "t", Options{}))
+	want := map[string]check.Status{"tls.enabled": check.Pass,
+		"tls.protocol.legacy-disabled": check.Pass, "tls.protocol.tls13": check.Pass,
+		"tls.cert.trusted": check.Fail, "tls.cert.hostname": check.Pass}
+	for id, st := range want {
+		if got[id] != st {
+			t.Errorf("%s: %s, want %s", id, got[id], st)
+		}
+	}
+	t.Log(s)
+}
