@@ -110,18 +110,37 @@ func (p *prober) drain(ctx context.Context, v uint16, batch []uint16) versionRes
 		}
 		i := slices.Index(left, h.suite)
 		if i < 0 {
-			r.anomalies = append(r.anomalies, fmt.Sprintf("%s: server chose suite %s it was not offered",
-				versionName(v), hexCode(h.suite)))
+			r.anomalies = append(r.anomalies, fmt.Sprintf(
+				"%s: server chose suite %s it was not offered", versionName(v), hexCode(h.suite)))
 			return r
 		}
-		r.status = Offered
-		r.suites = append(r.suites, h.suite)
-		if r.first == nil {
-			r.first = a.f
-		}
 		left = slices.Delete(left, i, i+1)
+		r.take(a.f)
 	}
 	return r
+}
+
+// take records the suite of an accepted flight. Up to TLS 1.2 the suite and
+// the version count only when the server completed its side of the hello
+// exchange (ServerHelloDone, RFC 5246 section 7.4.5); a server that chose a
+// suite and then aborted is recorded as an anomaly. TLS 1.3 flights are
+// encrypted after the ServerHello, which therefore counts on its own.
+func (r *versionResult) take(f *flight) {
+	h := f.hello
+	if h.version < versionTLS13 && !h.hrr && !f.done {
+		why := "stopped"
+		if f.alert != nil {
+			why = "sent " + f.alert.String()
+		}
+		r.anomalies = append(r.anomalies, fmt.Sprintf("%s: server chose %s and then %s",
+			versionName(h.version), suiteName(h.suite), why))
+		return
+	}
+	r.status = Offered
+	r.suites = append(r.suites, h.suite)
+	if r.first == nil {
+		r.first = f
+	}
 }
 
 // refusal describes how a server turned a hello down.

@@ -23,13 +23,19 @@ func Evaluate(s *Snapshot, target string, o Options) []check.Finding {
 			for k, x := range v.evidence {
 				f = f.With(k, x)
 			}
-			if e.ID == "tls.kex.post-quantum" && o.Profile != ProfilePQReady && v.status == check.Fail {
-				f.Safeguards = nil // a fact, not evidence of a gap, under the hipaa profile
+			if factOnly(e, o, v) {
+				f.Safeguards = nil // a fact, not evidence of a gap
 			}
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// factOnly reports whether a failing finding is reported as a fact only:
+// missing post-quantum key exchange under any profile but pq-ready.
+func factOnly(e entry, o Options, v verdict) bool {
+	return e.ID == "tls.kex.post-quantum" && o.Profile != ProfilePQReady && v.status == check.Fail
 }
 
 // gate answers every check but tls.enabled with unknown when the endpoint

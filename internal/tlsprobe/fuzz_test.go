@@ -70,7 +70,8 @@ func TestParsersOnSeeds(t *testing.T) {
 	t.Parallel()
 	seeds := seedFlights()
 	fl, err := readFlight(bytes.NewReader(seeds[0]))
-	if err != nil || fl.hello == nil || fl.hello.suite != 0xc02f || fl.hello.version != versionTLS12 {
+	if err != nil || fl.hello == nil || fl.hello.suite != 0xc02f ||
+		fl.hello.version != versionTLS12 {
 		t.Fatalf("server hello: %+v, %v", fl, err)
 	}
 	fl, err = readFlight(bytes.NewReader(seeds[1]))

@@ -35,9 +35,13 @@ func Probe(ctx context.Context, e Endpoint, o Options) (*Snapshot, error) {
 	if !spokeTLS(first) {
 		return s, p.noAnswer(s, first)
 	}
-	s.TLS = boolp(true)
 	p.stageTwo(ctx, s, results)
 	s.Versions = versionList(results)
+	if len(s.offered()) > 0 {
+		s.TLS = boolp(true)
+	} else {
+		s.Errors = append(s.Errors, "the server answered in TLS but completed no handshake")
+	}
 	return s, nil
 }
 
@@ -84,7 +88,7 @@ func reachable(rs map[uint16]versionResult) error {
 // an alert. A server that only closed or timed out has not.
 func spokeTLS(rs map[uint16]versionResult) bool {
 	for _, r := range rs {
-		if r.status == Offered || r.spoke {
+		if r.status == Offered || r.spoke || len(r.anomalies) > 0 {
 			return true
 		}
 	}

@@ -116,7 +116,8 @@ func TestProbeRealPostgreSQL(t *testing.T) {
 		t.Fatalf("starting PostgreSQL: %v", err)
 	}
 	t.Cleanup(func() { _ = c.Stop() })
-	e, err := ParseEndpoint("postgres://kollguard@localhost:" + strconv.Itoa(c.Port()) + "/postgres")
+	raw := "postgres://kollguard@localhost:" + strconv.Itoa(c.Port()) + "/postgres"
+	e, err := ParseEndpoint(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
