@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -14,7 +15,7 @@ import (
 const (
 	defaultConnTimeout = 5 * time.Second
 	defaultParallel    = 4
-	maxRetries         = 2
+	maxRetries         = 3
 )
 
 // prober holds what every connection of one Probe shares: the address, the
@@ -26,6 +27,10 @@ type prober struct {
 	opts  Options
 	sem   chan struct{}
 	conns atomic.Int64 // connections opened, for the snapshot's statistics
+	// calm is set after the first reset or throttling: from then on the
+	// probe opens one connection at a time, holding serial.
+	calm   atomic.Bool
+	serial sync.Mutex
 }
 
 func newProber(e Endpoint, o Options) *prober {
@@ -53,7 +58,8 @@ func (a answer) refused() bool { return a.err == nil && !a.accepted() }
 
 // exchange sends one ClientHello on a fresh connection and reads the
 // answer, retrying a bounded number of times when the connection is reset
-// or the server throttles, as servers under parallel load do.
+// or the server throttles, as servers under parallel load do; after the
+// first such failure the whole probe falls back to one connection at a time.
 func (p *prober) exchange(ctx context.Context, s helloSpec) answer {
 	var a answer
 	for try := 0; try <= maxRetries; try++ {
@@ -61,6 +67,7 @@ func (p *prober) exchange(ctx context.Context, s helloSpec) answer {
 		if !retryable(a.err) || ctx.Err() != nil {
 			return a
 		}
+		p.calm.Store(true)
 		if !sleep(ctx, time.Duration(try+1)*100*time.Millisecond) {
 			return a
 		}
@@ -98,6 +105,10 @@ func (p *prober) withConn(ctx context.Context, fn func(net.Conn) error) error {
 		return ctx.Err()
 	}
 	defer func() { <-p.sem }()
+	if p.calm.Load() {
+		p.serial.Lock()
+		defer p.serial.Unlock()
+	}
 
 	deadline := time.Now().Add(p.opts.ConnTimeout)
 	d := net.Dialer{Deadline: deadline}

@@ -2,10 +2,14 @@ package tlsprobe
 
 import (
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/kollguard/kollguard/internal/check"
 	"golang.org/x/crypto/cryptobyte"
@@ -197,6 +201,36 @@ func TestClosedPortIsUnreachable(t *testing.T) {
 	for _, f := range Unreachable("t", err) {
 		if f.Status != check.Error {
 			t.Errorf("%s: %s, want error", f.Check, f.Status)
+		}
+	}
+}
+
+func TestServerThatResetsUnderParallelLoadIsStillEnumerated(t *testing.T) {
+	t.Parallel()
+	pki := newPKI(t)
+	suites := []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA}
+	cfg := &tls.Config{Certificates: []tls.Certificate{pki.issue(t, certSpec{})},
+		MaxVersion: tls.VersionTLS12, CipherSuites: suites}
+	var active atomic.Int32
+	e := serveRaw(t, func(c net.Conn) {
+		defer active.Add(-1)
+		if active.Add(1) > 2 {
+			c.(*net.TCPConn).SetLinger(0) // close with a reset
+			return
+		}
+		tc := tls.Server(c, cfg)
+		if tc.Handshake() == nil {
+			_, _ = tc.Read(make([]byte, 1))
+		}
+	})
+	s := probeOK(t, e, Options{CAFile: pki.caFile, Parallel: 4})
+	if d := cmp.Diff(sorted(suites), suiteSet(s, "TLSv1.2")); d != "" {
+		t.Errorf("TLS 1.2 suites (-want +got):\n%s\nerrors: %v", d, s.Errors)
+	}
+	for _, v := range s.Versions {
+		if v.Status == VersionUnknown {
+			t.Errorf("%s unknown: %s", v.Name, v.Detail)
 		}
 	}
 }

@@ -50,6 +50,50 @@ func smtpServer(cfg *tls.Config, greeting string, offerTLS bool) func(net.Conn) 
 	}
 }
 
+// lineServer greets, waits for one command line and, when it is want,
+// answers ok and speaks TLS; otherwise it answers no.
+func lineServer(cfg *tls.Config, greeting, want, ok, no string) func(net.Conn) {
+	return func(c net.Conn) {
+		io.WriteString(c, greeting+"\r\n")
+		line, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil {
+			return
+		}
+		if strings.TrimSpace(line) != want {
+			io.WriteString(c, no+"\r\n")
+			return
+		}
+		io.WriteString(c, ok+"\r\n")
+		tc := tls.Server(c, cfg)
+		if tc.Handshake() == nil {
+			_, _ = tc.Read(make([]byte, 1))
+		}
+	}
+}
+
+// ldapServer answers a StartTLS extended request with resultCode code.
+func ldapServer(cfg *tls.Config, code byte) func(net.Conn) {
+	return func(c net.Conn) {
+		var hdr [2]byte
+		if _, err := io.ReadFull(c, hdr[:]); err != nil {
+			return
+		}
+		if _, err := io.ReadFull(c, make([]byte, hdr[1])); err != nil {
+			return
+		}
+		// LDAPMessage { messageID 1, extendedResp { resultCode, "", "" } }
+		c.Write([]byte{0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01, code,
+			0x04, 0x00, 0x04, 0x00})
+		if code != 0 {
+			return
+		}
+		tc := tls.Server(c, cfg)
+		if tc.Handshake() == nil {
+			_, _ = tc.Read(make([]byte, 1))
+		}
+	}
+}
+
 // postgresAnswer answers an SSLRequest with b, then speaks TLS after 'S'.
 func postgresAnswer(cfg *tls.Config, b byte) func(net.Conn) {
 	return func(c net.Conn) {
@@ -83,6 +127,18 @@ func TestStartTLS(t *testing.T) {
 			smtpServer(cfg, "220 mail.test ESMTP", false), check.Fail, false},
 		{"an SMTP server that throttles is inconclusive, not without TLS", "smtp",
 			smtpServer(cfg, "421 4.7.0 too many connections", true), check.Unknown, false},
+		{"an IMAP server upgrades with STARTTLS", "imap",
+			lineServer(cfg, "* OK IMAP4rev1 ready", "k1 STARTTLS", "k1 OK begin TLS",
+				"k1 BAD"), check.Pass, true},
+		{"an IMAP server refusing STARTTLS does not offer TLS", "imap",
+			lineServer(cfg, "* OK IMAP4rev1 ready", "none", "", "k1 NO no TLS here"),
+			check.Fail, false},
+		{"a POP3 server upgrades with STLS", "pop3",
+			lineServer(cfg, "+OK POP3 ready", "STLS", "+OK begin TLS", "-ERR"), check.Pass, true},
+		{"an LDAP server upgrades with the StartTLS extended operation", "ldap",
+			ldapServer(cfg, 0), check.Pass, true},
+		{"an LDAP server that is busy is inconclusive", "ldap",
+			ldapServer(cfg, 51), check.Unknown, false},
 		{"a PostgreSQL SSLRequest answered 'S' leads to TLS", "postgres",
 			postgresAnswer(cfg, 'S'), check.Pass, true},
 		{"a PostgreSQL SSLRequest answered 'N' means no TLS", "postgres",
