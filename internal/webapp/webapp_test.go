@@ -2,7 +2,6 @@ package webapp
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -33,9 +32,7 @@ func startApp(t *testing.T, secure, plain http.HandlerFunc) *app {
 }
 
 func (a *app) options(t *testing.T, protected ...string) Options {
-	pool := x509.NewCertPool()
-	pool.AddCert(a.https.Certificate())
-	o := Options{RootCAs: pool, Protected: protected, Timeout: 5 * time.Second}
+	o := Options{Protected: protected, Timeout: 5 * time.Second}
 	if a.http != nil {
 		o.HTTPURL = a.http.URL
 	} else {
