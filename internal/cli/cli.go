@@ -80,6 +80,8 @@ func (e *env) dispatch(ctx context.Context, cmd string, args []string) (int, err
 		return e.scan(ctx, args)
 	case "demo":
 		return e.demo(ctx, args)
+	case "probe":
+		return e.probe(ctx, args)
 	case "controls":
 		return ExitOK, e.controls(args)
 	case "checks":
@@ -102,7 +104,11 @@ const usage = `kollguard assesses systems holding ePHI against the HIPAA Securit
 
 Usage:
   kollguard scan [-c kollguard.yaml] [--format text|json|sarif] [-o FILE]
-                 [--fail-on gap|unverified|never] [--all] [TARGET ...]
+                 [--fail-on gap|unverified|never] [--all] [--profile hipaa|pq-ready]
+                 [--ca-file FILE] [TARGET ...]
+  kollguard probe [--format text|json] ENDPOINT ...
+                               what a TLS endpoint offers: versions, suites,
+                               groups (post-quantum too), certificate
   kollguard demo               start a throwaway PostgreSQL with a small clinic
                                schema and realistic mistakes, and scan it
   kollguard controls [--format text|json]   the safeguards of the rule
@@ -112,8 +118,10 @@ Usage:
                                             addressable specification
   kollguard version
 
-TARGET is postgres://user@host:5432/db; the password comes from PGPASSWORD, a
-pgpass file or password_env in the config, and is never printed.
+TARGET is postgres://user@host:5432/db (the password comes from PGPASSWORD, a
+pgpass file or password_env in the config, and is never printed), a TLS
+endpoint (tls://host:443, smtp://host:25, imap://, pop3://, ldap://) or a web
+application (https://host/path).
 Exit codes: 0 no safeguard at or above --fail-on, 1 some are, 2 usage or config error.
 `
 

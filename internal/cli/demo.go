@@ -52,7 +52,6 @@ func (e *env) demo(ctx context.Context, args []string) (int, error) {
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return ExitConfig, err
 	}
-	o.timeout = time.Minute
 
 	fmt.Fprintf(e.stderr, "kollguard demo: starting a throwaway PostgreSQL 15 cluster "+
 		"with a small clinic schema...\n")
@@ -78,7 +77,7 @@ func (e *env) demo(ctx context.Context, args []string) (int, error) {
 		return ExitConfig, err
 	}
 	run := &scanRun{opts: o, failOn: assess.Unverified, cfg: cfg, checks: checks,
-		targets: []scan.Target{target}}
+		targets: []scan.Target{target}, scan: scan.Options{Timeout: time.Minute}}
 	fmt.Fprintf(e.stderr, "kollguard demo: scanning %s as the least-privilege login "+
 		"kollguard\n\n", target.Address())
 	code, err := e.execute(ctx, run)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/kollguard/kollguard/internal/redact"
 	"github.com/kollguard/kollguard/internal/report"
 	"github.com/kollguard/kollguard/internal/scan"
+	"github.com/kollguard/kollguard/internal/tlsprobe"
 )
 
 // scanOptions are the flags of `kollguard scan`.
@@ -26,6 +28,30 @@ type scanOptions struct {
 	all        bool
 	verbose    bool
 	timeout    time.Duration
+	profile    string
+	caFile     string
+}
+
+// tlsFlags adds the flags that tune TLS probes.
+func tlsFlags(fs *flag.FlagSet, profile, caFile *string) {
+	fs.StringVar(profile, "profile", tlsprobe.ProfileHIPAA, "TLS policy: hipaa, or pq-ready "+
+		"(missing post-quantum key exchange fails)")
+	fs.StringVar(caFile, "ca-file", "", "PEM `FILE` of trusted roots for certificate "+
+		"checks (default: the system roots)")
+}
+
+// tlsOptions validates the TLS flags.
+func tlsOptions(profile, caFile string) (tlsprobe.Options, error) {
+	if profile != tlsprobe.ProfileHIPAA && profile != tlsprobe.ProfilePQReady {
+		return tlsprobe.Options{}, usagef("--profile %q: want %s or %s", profile,
+			tlsprobe.ProfileHIPAA, tlsprobe.ProfilePQReady)
+	}
+	if caFile != "" {
+		if _, err := os.Stat(caFile); err != nil {
+			return tlsprobe.Options{}, usagef("--ca-file: %w", err)
+		}
+	}
+	return tlsprobe.Options{Profile: profile, CAFile: caFile}, nil
 }
 
 func (e *env) scan(ctx context.Context, args []string) (int, error) {
@@ -40,6 +66,7 @@ func (e *env) scan(ctx context.Context, args []string) (int, error) {
 		"and those with a check or decision")
 	fs.BoolVar(&o.verbose, "v", false, "log progress to stderr")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "time allowed for each target")
+	tlsFlags(fs, &o.profile, &o.caFile)
 	args, err := parseInterleaved(fs, args)
 	if err != nil {
 		return ExitConfig, err
@@ -54,6 +81,7 @@ func (e *env) scan(ctx context.Context, args []string) (int, error) {
 // scanRun is a validated scan, ready to execute.
 type scanRun struct {
 	opts    scanOptions
+	scan    scan.Options
 	failOn  assess.Verdict
 	cfg     *config.Config
 	targets []scan.Target
@@ -63,6 +91,11 @@ type scanRun struct {
 // prepare validates flags, config and targets before anything is scanned.
 func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	run := &scanRun{opts: o, checks: scan.Checks(), cfg: &config.Config{}}
+	tlsOpts, err := tlsOptions(o.profile, o.caFile)
+	if err != nil {
+		return nil, err
+	}
+	run.scan = scan.Options{Timeout: o.timeout, TLS: tlsOpts}
 	if !slices.Contains(report.Formats, o.format) {
 		return nil, usagef("--format %q: want text, json or sarif", o.format)
 	}
@@ -112,7 +145,7 @@ func (e *env) execute(ctx context.Context, run *scanRun) (int, error) {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	started := time.Now()
-	res := scan.Run(ctx, run.targets, run.opts.timeout, log)
+	res := scan.Run(ctx, run.targets, run.scan, log)
 	for _, t := range res.Targets {
 		if t.Status != report.Scanned {
 			log.Warn("target not scanned", "target", t.Name, "error", t.Error)

@@ -8,23 +8,36 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/kollguard/kollguard/internal/config"
+	"github.com/kollguard/kollguard/internal/tlsprobe"
+	"github.com/kollguard/kollguard/internal/webapp"
+)
+
+// Target kinds.
+const (
+	KindPostgres = "postgres" // a live PostgreSQL server
+	KindTLS      = "tls"      // a TLS endpoint, direct or through STARTTLS
+	KindWebApp   = "webapp"   // a web application over HTTPS
 )
 
 // Target is one thing to scan, resolved from the command line or the config.
 type Target struct {
 	Name string
-	Kind string // "postgres"
+	Kind string
 	// URL addresses the target. It has no password: that is in Password.
 	URL string
 	// Password is the secret to connect with, or empty to let the driver
 	// find one (PGPASSWORD, a pgpass file). It is never printed.
 	Password       string
 	BreakGlassRole string
+	// Web tunes the checks of a web application.
+	Web webapp.Options
 }
 
 // Address is the target's URL as reports show it, without any secret.
@@ -44,17 +57,43 @@ func ParseTarget(arg string) (Target, error) {
 				arg, ErrUnsupported)
 		}
 		return Target{}, fmt.Errorf("%s: not a target: want postgres://user@host:port/db",
-			redactURL(arg))
+			RedactURL(arg))
 	}
-	switch u.Scheme {
+	t, err := fromURL(u, "")
+	if err != nil {
+		return Target{}, fmt.Errorf("%s: %w", RedactURL(arg), err)
+	}
+	return t, nil
+}
+
+// fromURL makes a target of a parsed URL by its scheme.
+func fromURL(u *url.URL, name string) (Target, error) {
+	switch strings.ToLower(u.Scheme) {
 	case "postgres", "postgresql":
-		return postgresTarget(u, "")
-	case "tls", "https", "smtp", "imap", "pop3", "ldap":
-		return Target{}, fmt.Errorf("%s: %w: %s:// endpoints are not probed yet",
-			redactURL(arg), ErrUnsupported, u.Scheme)
+		return postgresTarget(u, name)
+	case "https":
+		return endpointTarget(u, name, KindWebApp)
+	case "tls", "smtp", "submission", "imap", "pop3", "ldap":
+		return endpointTarget(u, name, KindTLS)
 	}
-	return Target{}, fmt.Errorf("%s: %w: unknown scheme %q", redactURL(arg),
-		ErrUnsupported, u.Scheme)
+	return Target{}, fmt.Errorf("%w: unknown scheme %q (want postgres, tls, https, smtp, "+
+		"imap, pop3 or ldap)", ErrUnsupported, u.Scheme)
+}
+
+// endpointTarget makes a TLS endpoint or web application target. The URL
+// is checked by the prober's own parser, which the scan uses later.
+func endpointTarget(u *url.URL, name, kind string) (Target, error) {
+	if u.User != nil {
+		return Target{}, errors.New("an endpoint URL takes no user or password")
+	}
+	ep, err := tlsprobe.ParseEndpoint(u.String())
+	if err != nil {
+		return Target{}, err
+	}
+	if name == "" {
+		name = net.JoinHostPort(ep.Host, strconv.Itoa(ep.Port))
+	}
+	return Target{Name: name, Kind: kind, URL: u.String()}, nil
 }
 
 // FromConfig resolves a config target, reading its password from the
@@ -64,7 +103,7 @@ func FromConfig(c config.Target, getenv func(string) string) (Target, error) {
 	if err != nil {
 		return Target{}, fmt.Errorf("%s: target %s: %v", c.Pos, c.Name, err)
 	}
-	t, err := postgresTarget(u, c.Name)
+	t, err := fromURL(u, c.Name)
 	if err != nil {
 		return Target{}, fmt.Errorf("%s: target %s: %w", c.Pos, c.Name, err)
 	}
@@ -79,7 +118,7 @@ func postgresTarget(u *url.URL, name string) (Target, error) {
 	if u.Host == "" && u.Query().Get("host") == "" {
 		return Target{}, errors.New("postgres URL has no host")
 	}
-	t := Target{Name: name, Kind: "postgres"}
+	t := Target{Name: name, Kind: KindPostgres}
 	if p, ok := u.User.Password(); ok {
 		t.Password = p
 		u.User = url.User(u.User.Username())
@@ -91,9 +130,9 @@ func postgresTarget(u *url.URL, name string) (Target, error) {
 	return t, nil
 }
 
-// redactURL masks the password of a URL-like argument so that an error
+// RedactURL masks the password of a URL-like argument so that an error
 // about it can be printed.
-func redactURL(arg string) string {
+func RedactURL(arg string) string {
 	u, err := url.Parse(arg)
 	if err != nil {
 		if i := strings.LastIndex(arg, "@"); i >= 0 {
