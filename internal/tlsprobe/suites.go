@@ -108,3 +108,17 @@ func forTLS12Only(name string) bool {
 		strings.Contains(name, "_GCM") || strings.Contains(name, "_CCM") ||
 		strings.Contains(name, "CHACHA20")
 }
+
+// SuiteByName returns the registry's suite of an RFC name such as
+// "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", for tools that report suites by
+// name only. nmap's TLS 1.3 names ("TLS_AKE_WITH_AES_128_GCM_SHA256") are
+// accepted too.
+func SuiteByName(name string) (Suite, bool) {
+	name = strings.Replace(name, "TLS_AKE_WITH_", "TLS_", 1)
+	for code, n := range suiteNames {
+		if n == name {
+			return newSuite(code), true
+		}
+	}
+	return Suite{}, false
+}
