@@ -1,0 +1,145 @@
+// Package inline reads waiver marks written in scanned files and judges them
+// against the config.
+//
+// A finding in a file can be waived inline only by naming a waiver that the
+// config approves: a comment `# kollguard:waive W-12` (or `// kollguard:waive
+// W-12`) on the finding's line or the line above. The mark is only a pointer
+// from the file to the waiver: the assessment still attaches config waivers
+// to findings by check, target and resource, with their owner, reason and
+// expiry, so an inline mark can never widen or lengthen a waiver. What a mark
+// adds is visibility in the file itself, and what it costs when it names no
+// approved waiver is a finding of its own, `inline.unapproved-waiver`: an
+// exception written into a file without the documented approval the config
+// carries (164.316(b)(1)).
+//
+// Marks and Apply are pure; the directory scanners call Marks on each file
+// they read and the scan calls Apply once with the config's waiver IDs.
+package inline
+
+import (
+	"bytes"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/kollguard/kollguard/internal/check"
+)
+
+// Keyword is the word that opens an inline waiver mark inside a comment.
+const Keyword = "kollguard:waive"
+
+// Mark is one waiver ID named by an inline mark.
+type Mark struct {
+	ID   string `json:"id"`
+	Line int    `json:"line"` // 1-based line of the comment
+}
+
+// Covers reports whether m applies to a finding on line: the mark's own
+// line or the line below it.
+func (m Mark) Covers(line int) bool { return line == m.Line || line == m.Line+1 }
+
+// Marks returns the waiver marks of a file in line order. A mark is a `#` or
+// `//` comment holding Keyword followed by one or more waiver IDs separated
+// by spaces or commas. Files without comments (JSON) have no marks.
+func Marks(path string, data []byte) []Mark {
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		return nil
+	}
+	var out []Mark
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		for _, id := range markIDs(string(line)) {
+			out = append(out, Mark{ID: id, Line: i + 1})
+		}
+	}
+	return out
+}
+
+// markIDs returns the IDs a line's comment names.
+func markIDs(line string) []string {
+	at := strings.Index(line, Keyword)
+	if at < 0 || !inComment(line[:at]) {
+		return nil
+	}
+	rest := line[at+len(Keyword):]
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' && rest[0] != ':' {
+		return nil
+	}
+	rest = strings.TrimPrefix(rest, ":")
+	var ids []string
+	for _, f := range strings.FieldsFunc(rest, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == ',' || r == '\r'
+	}) {
+		if f == "#" || f == "//" || strings.HasPrefix(f, "--") {
+			break // a trailing comment after the IDs
+		}
+		ids = append(ids, f)
+	}
+	return ids
+}
+
+// inComment reports whether text before the keyword opens a comment: it
+// ends with `#` or `//` and optional spaces.
+func inComment(before string) bool {
+	t := strings.TrimRight(before, " \t")
+	return strings.HasSuffix(t, "#") || strings.HasSuffix(t, "//")
+}
+
+var unapproved = check.Check{
+	ID:    "inline.unapproved-waiver",
+	Kind:  "files",
+	Title: "Inline waiver marks name approved waivers",
+	Rationale: "An exception written into a file without an owner, a reason, an approver and an " +
+		"expiry is undocumented; the waivers of the config carry that documentation " +
+		"(164.316(b)(1)).",
+	Remediation: "Add a waiver with this ID, its check, reason, owner and expiry to the " +
+		"config, or remove the mark and fix the finding.",
+	Severity:   check.Medium,
+	Safeguards: []string{"164.316(b)(1)"},
+}
+
+// Checks returns the check of this package.
+func Checks() []check.Check { return []check.Check{unapproved} }
+
+// Apply returns findings followed by one failing `inline.unapproved-waiver`
+// finding for every mark whose ID approved does not hold, located at the
+// mark. marks is keyed by the path findings use in their Location; approved
+// holds the waiver IDs of the config. Marks naming approved waivers add
+// nothing: the assessment matches config waivers to findings itself.
+//
+// The new findings take the target of a finding in the same file, else of
+// the first finding; a scan that found nothing else leaves it empty.
+func Apply(findings []check.Finding, marks map[string][]Mark,
+	approved map[string]bool) []check.Finding {
+	out := append([]check.Finding(nil), findings...)
+	paths := make([]string, 0, len(marks))
+	for p := range marks {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		target := targetOf(findings, p)
+		for _, m := range marks[p] {
+			if approved[m.ID] {
+				continue
+			}
+			f := unapproved.Resultf(target, p, check.Fail,
+				"%s:%d: inline waiver mark names %s, which no waiver in the config approves",
+				p, m.Line, m.ID)
+			out = append(out, f.With("waiver", m.ID).At(p, m.Line))
+		}
+	}
+	return out
+}
+
+// targetOf picks the target name for findings about path.
+func targetOf(findings []check.Finding, path string) string {
+	for _, f := range findings {
+		if f.Location != nil && f.Location.Path == path {
+			return f.Target
+		}
+	}
+	if len(findings) > 0 {
+		return findings[0].Target
+	}
+	return ""
+}

@@ -1,0 +1,186 @@
+package serverconf
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/postgres"
+)
+
+// This file builds a postgres.Snapshot from postgresql.conf and pg_hba.conf
+// and judges it with postgres.Evaluate, so that files and live servers are
+// held to one set of rules. Facts that live only in the database (roles,
+// password hashes, per-role settings, data checksums chosen at initdb) are
+// recorded as unavailable, the way the live collector records what it may
+// not read, and the checks that need them report unknown with the reason.
+
+// Reasons recorded for facts configuration files do not hold.
+const (
+	whyOverrides = "per-role and per-database settings (ALTER ROLE/DATABASE ... SET) are " +
+		"stored in the database, not in configuration files; scan the live server"
+	whyMD5 = "password hashes are stored in the database, not in configuration files; " +
+		"scan the live server"
+	whyRoles = "roles are stored in the database, not in configuration files; scan the " +
+		"live server"
+	whyChecksums = "data_checksums is chosen by initdb and is not a postgresql.conf " +
+		"setting; scan the live server"
+)
+
+// liveOnly lists the PostgreSQL checks that judge roles, which a snapshot
+// built from files has none of: their findings become unknown. A test
+// fails when postgres gains a check this file does not classify.
+var liveOnly = map[string]bool{
+	"postgres.roles.login-superuser":  true,
+	"postgres.roles.generic-login":    true,
+	"postgres.roles.remote-superuser": true,
+	"postgres.roles.bypassrls":        true,
+	"postgres.break-glass.role":       true,
+}
+
+// hbaChecks lists the PostgreSQL checks that judge pg_hba rules only.
+var hbaChecks = map[string]bool{
+	"postgres.hba.remote-plaintext":    true,
+	"postgres.hba.no-trust":            true,
+	"postgres.hba.no-password-methods": true,
+}
+
+// pgDefaults are the compiled-in values of settings the checks read, as
+// PostgreSQL 15 and later ship them; pg_settings shows them with source
+// "default" when no file sets them.
+var pgDefaults = map[string]string{
+	"ssl": "off", "ssl_min_protocol_version": "TLSv1.2",
+	"password_encryption": "scram-sha-256", "idle_session_timeout": "0",
+	"idle_in_transaction_session_timeout": "0", "log_connections": "off",
+	"log_disconnections": "off", "log_line_prefix": "%m [%p] ",
+	"shared_preload_libraries": "",
+}
+
+// pgauditDefaults apply only when pgaudit is preloaded; otherwise the
+// settings do not exist, as on a live server.
+var pgauditDefaults = map[string]string{"pgaudit.log": "none", "pgaudit.log_parameter": "off"}
+
+// pgFiles is one server's configuration: postgresql.conf, pg_hba.conf or
+// both, from the same directory.
+type pgFiles struct {
+	conf    *pgConf
+	confErr error
+	hba     []hbaRule
+	hbaPath string
+}
+
+// snapshot builds the facts the files hold.
+func (p *pgFiles) snapshot() *postgres.Snapshot {
+	s := &postgres.Snapshot{
+		SchemaVersion:        postgres.SchemaVersion,
+		ReadAllSettings:      true,
+		Settings:             map[string]postgres.Setting{},
+		MissingSettings:      map[string]string{"data_checksums": whyChecksums},
+		OverridesUnavailable: whyOverrides,
+		MD5Unavailable:       whyMD5,
+	}
+	if p.conf != nil {
+		for name, v := range p.conf.settings {
+			s.Settings[name] = postgres.Setting{Value: v.Value, Source: "configuration file"}
+		}
+		defaults(s, pgDefaults)
+		if _, ok := s.Settings["shared_preload_libraries"]; ok && preloadsPgaudit(s) {
+			defaults(s, pgauditDefaults)
+		}
+	}
+	for _, r := range p.hba {
+		s.HBA = append(s.HBA, r.HBARule)
+	}
+	return s
+}
+
+func defaults(s *postgres.Snapshot, values map[string]string) {
+	for name, v := range values {
+		if _, ok := s.Settings[name]; !ok {
+			s.Settings[name] = postgres.Setting{Value: v, Source: "default"}
+		}
+	}
+}
+
+func preloadsPgaudit(s *postgres.Snapshot) bool {
+	for _, lib := range strings.Split(s.Settings["shared_preload_libraries"].Value, ",") {
+		lib = strings.ToLower(strings.Trim(strings.TrimSpace(lib), `"`))
+		if lib == "pgaudit" || strings.HasSuffix(lib, "/pgaudit") {
+			return true
+		}
+	}
+	return false
+}
+
+// evaluate runs postgres.Evaluate on the files' snapshot, keeping the checks
+// whose inputs the files hold, and locates every finding in its file.
+func (p *pgFiles) evaluate(target string) []check.Finding {
+	var out []check.Finding
+	for _, f := range postgres.Evaluate(p.snapshot(), target, postgres.Options{}) {
+		hba := hbaChecks[f.Check]
+		switch {
+		case hba && p.hbaPath == "", !hba && p.conf == nil && !liveOnly[f.Check]:
+			continue // the file these inputs come from is not there
+		case liveOnly[f.Check]:
+			f.Status, f.Message = check.Unknown, whyRoles
+			f.Resource, f.Evidence = "roles", map[string]any{"unavailable": whyRoles}
+		}
+		out = append(out, p.locate(f))
+	}
+	return dedupe(out)
+}
+
+// dedupe drops repeated findings: the live-only checks become one unknown
+// finding each whatever Evaluate returned for them.
+func dedupe(fs []check.Finding) []check.Finding {
+	seen := map[string]bool{}
+	var out []check.Finding
+	for _, f := range fs {
+		key := f.Check + "\x00" + f.Resource + "\x00" + string(f.Status) + "\x00" + f.Message
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// locate places a finding at the line its resource is written on: the
+// setting's assignment, the pg_hba rule, or the top of the file.
+func (p *pgFiles) locate(f check.Finding) check.Finding {
+	if name, ok := strings.CutPrefix(f.Resource, "setting "); ok && p.conf != nil {
+		if v, ok := p.conf.settings[name]; ok {
+			return f.At(v.File, v.Line)
+		}
+	}
+	var line int
+	if _, err := fmt.Sscanf(f.Resource, "pg_hba.conf line %d", &line); err == nil {
+		for _, r := range p.hba {
+			if r.Line == line {
+				return f.At(r.File, r.Line)
+			}
+		}
+	}
+	if hbaChecks[f.Check] && p.hbaPath != "" {
+		return f.At(p.hbaPath, 0)
+	}
+	return f.At(p.mainPath(), 0)
+}
+
+func (p *pgFiles) mainPath() string {
+	if p.conf != nil {
+		for file := range p.conf.files {
+			if baseOf(file) == "postgresql.conf" {
+				return file
+			}
+		}
+		files := make([]string, 0, len(p.conf.files))
+		for file := range p.conf.files {
+			files = append(files, file)
+		}
+		sort.Strings(files)
+		return files[0]
+	}
+	return p.hbaPath
+}
