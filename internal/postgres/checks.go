@@ -1,6 +1,10 @@
 package postgres
 
-import "github.com/kollguard/kollguard/internal/check"
+import (
+	"slices"
+
+	"github.com/kollguard/kollguard/internal/check"
+)
 
 // Kind is the target kind of every check in this package.
 const Kind = "postgres"
@@ -45,7 +49,10 @@ func Checks() []check.Check {
 
 // table lists every check in report order; the rationale cites the
 // safeguard, the remediation is what an administrator runs.
-var table = []entry{
+var table = append(slices.Clip(baseTable), tenancyTable...)
+
+// baseTable lists the checks of settings, hba rules and roles.
+var baseTable = []entry{
 	// Transmission security, 164.312(e).
 	def("postgres.ssl.enabled", "TLS is enabled on the server", check.High, sgTransmission,
 		"Without ssl = on no client can encrypt its session, so ePHI crosses the network in "+

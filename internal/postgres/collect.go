@@ -60,6 +60,9 @@ func Collect(ctx context.Context, c Conn) (*Snapshot, error) {
 	if err != nil {
 		return nil, redact(fmt.Errorf("reading %s: %w", where, err), secrets)
 	}
+	if localHost(cfg.Host) {
+		s.Storage = probeStorage(s.DataDirectory)
+	}
 	return s, nil
 }
 
@@ -108,7 +111,7 @@ func collect(ctx context.Context, conn *pgx.Conn) (*Snapshot, error) {
 		return nil, fmt.Errorf("setting the session's idle timeout: %w", err)
 	}
 	steps := []func(context.Context, *pgx.Conn, *Snapshot) error{
-		readOverrides, readHBA, readRoles, readMD5, readTables,
+		readOverrides, readHBA, readRoles, readMD5, readTenancy,
 	}
 	for _, step := range steps {
 		if err := step(ctx, conn, s); err != nil {

@@ -11,6 +11,24 @@ type Options struct {
 	// BreakGlassRole names the declared emergency-access role
 	// (164.312(a)(2)(ii)); empty means none is declared.
 	BreakGlassRole string
+	// AppRoles are the roles the application connects as; empty means
+	// every login role that is not a superuser, the scanning role or the
+	// break-glass role.
+	AppRoles []string
+	// TenantColumns name the tenant key columns; empty means columns named
+	// tenant, org, organization, account, clinic, practice or customer,
+	// alone or followed by id (tenant_id, clinicId).
+	TenantColumns []string
+	// EPHIInclude and EPHIExclude add tables or columns to the ePHI
+	// inventory or take them out: name, schema.name or
+	// schema.name.column, each part a glob.
+	EPHIInclude, EPHIExclude []string
+	// AuditTables name the application's audit tables besides those named
+	// audit, audit_log or *_audit: name or schema.name globs.
+	AuditTables []string
+
+	// shared is the analysis Evaluate computed for the snapshot.
+	shared *analysis
 }
 
 // Evaluate runs every check on s and returns their findings. It is pure:
@@ -19,6 +37,8 @@ type Options struct {
 // can tell that it ran.
 func Evaluate(s *Snapshot, target string, opts Options) []check.Finding {
 	var out []check.Finding
+	opts.shared = nil
+	opts.shared = analyze(s, opts)
 	for _, e := range table {
 		got := e.eval(e.Check, s, target, opts)
 		if len(got) == 0 {

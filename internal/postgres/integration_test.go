@@ -20,13 +20,17 @@ func TestGoodClusterPassesEveryCheckAsSuperuser(t *testing.T) {
 	s := collectOK(t, superuserConn(good))
 	fs := Evaluate(s, "good", breakGlass)
 	for _, f := range fs {
+		if f.Check == "postgres.encryption.at-rest" && f.Status == check.Unknown {
+			continue // a test cluster sits on whatever disk the machine has
+		}
 		if f.Status != check.Pass {
 			t.Errorf("%s on %s: %s: %s", f.Check, f.Resource, f.Status, f.Message)
 		}
 	}
 	t.Run("the snapshot lists tables and columns but no rows", func(t *testing.T) {
 		want := []Table{{Schema: "public", Name: "patients", RLS: true,
-			Columns: []string{"id", "name", "dob"}}}
+			Columns: []string{"id", "name", "dob"}, Types: []string{"integer", "text", "date"},
+			Kind: "r", Owner: "postgres"}}
 		if diff := cmp.Diff(want, s.Tables); diff != "" {
 			t.Errorf("tables (-want +got):\n%s", diff)
 		}
@@ -38,6 +42,7 @@ func TestBadClusterFailsExactlyTheExpectedChecks(t *testing.T) {
 	s := collectOK(t, superuserConn(bad))
 	fs := Evaluate(s, "bad", breakGlass)
 	want := []string{
+		"?postgres.encryption.at-rest",
 		"postgres.break-glass.role",
 		"postgres.hba.no-password-methods",
 		"postgres.hba.no-trust",
@@ -92,6 +97,7 @@ func TestLeastPrivilegeScanIsUnknownWhereItCannotSee(t *testing.T) {
 	s := collectOK(t, Conn{URL: tlsURL(good, "kg_scan"), Password: scannerPassword})
 	fs := Evaluate(s, "good", breakGlass)
 	want := []string{
+		"?postgres.encryption.at-rest",
 		"?postgres.hba.no-password-methods",
 		"?postgres.hba.no-trust",
 		"?postgres.hba.remote-plaintext",
@@ -102,7 +108,7 @@ func TestLeastPrivilegeScanIsUnknownWhereItCannotSee(t *testing.T) {
 		t.Errorf("non-passing checks (-want +got):\n%s", diff)
 	}
 	for _, f := range fs {
-		if f.Status != check.Unknown {
+		if f.Status != check.Unknown || f.Check == "postgres.encryption.at-rest" {
 			continue
 		}
 		if !strings.Contains(f.Message, "pg_hba_file_rules") &&

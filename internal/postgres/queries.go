@@ -128,7 +128,7 @@ func readHBA(ctx context.Context, conn *pgx.Conn, s *Snapshot) error {
 
 func readRoles(ctx context.Context, conn *pgx.Conn, s *Snapshot) error {
 	const q = `SELECT r.oid, r.rolname::text, r.rolsuper, r.rolcanlogin, r.rolbypassrls,
-		CASE WHEN r.rolvaliduntil = 'infinity' THEN NULL
+		r.rolinherit, CASE WHEN r.rolvaliduntil = 'infinity' THEN NULL
 			WHEN r.rolvaliduntil = '-infinity' THEN 'epoch'::timestamptz
 			ELSE r.rolvaliduntil END,
 		ARRAY(SELECT g.rolname::text FROM pg_auth_members m
@@ -140,7 +140,8 @@ func readRoles(ctx context.Context, conn *pgx.Conn, s *Snapshot) error {
 	}
 	var r Role
 	var until *time.Time
-	dest := []any{&r.OID, &r.Name, &r.Superuser, &r.Login, &r.BypassRLS, &until, &r.MemberOf}
+	dest := []any{&r.OID, &r.Name, &r.Superuser, &r.Login, &r.BypassRLS, &r.Inherit, &until,
+		&r.MemberOf}
 	_, err = pgx.ForEachRow(rows, dest, func() error {
 		role := r
 		if until != nil {
@@ -176,30 +177,6 @@ func readMD5(ctx context.Context, conn *pgx.Conn, s *Snapshot) error {
 	}
 	if s.MD5Roles == nil {
 		s.MD5Roles = []string{}
-	}
-	return nil
-}
-
-func readTables(ctx context.Context, conn *pgx.Conn, s *Snapshot) error {
-	const q = `SELECT n.nspname::text, c.relname::text, c.relrowsecurity, c.relforcerowsecurity,
-		coalesce(array_agg(a.attname::text ORDER BY a.attnum)
-			FILTER (WHERE a.attnum IS NOT NULL), '{}')
-		FROM pg_class c
-		JOIN pg_namespace n ON n.oid = c.relnamespace
-		LEFT JOIN pg_attribute a
-			ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-		WHERE c.relkind IN ('r', 'p')
-			AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-			AND n.nspname NOT LIKE 'pg\_toast%'
-		GROUP BY c.oid, n.nspname, c.relname
-		ORDER BY 1, 2`
-	rows, err := conn.Query(ctx, q)
-	if err != nil {
-		return fmt.Errorf("reading the table inventory: %w", err)
-	}
-	s.Tables, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Table])
-	if err != nil {
-		return fmt.Errorf("reading the table inventory: %w", err)
 	}
 	return nil
 }

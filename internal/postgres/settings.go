@@ -146,14 +146,18 @@ var (
 	dataChecksums = settingRule{name: "data_checksums", want: "on", ok: boolOn}
 )
 
+// factSettings are read for checks that are not setting rules: the data
+// directory for encryption evidence, pgaudit.role for object auditing.
+var factSettings = []string{"data_directory", "pgaudit.role"}
+
 // settingNames lists every setting Collect reads.
 func settingNames() []string {
 	rules := []settingRule{sslOn, minTLS, scramEncryption, idleSession, idleInTransaction,
 		logConnections, logDisconnections, linePrefix, pgauditLoaded, pgauditClasses,
 		pgauditNoParameters, dataChecksums}
-	names := make([]string, len(rules))
+	names := make([]string, len(rules), len(rules)+len(factSettings))
 	for i, r := range rules {
 		names[i] = r.name
 	}
-	return names
+	return append(names, factSettings...)
 }

@@ -13,7 +13,7 @@ package postgres
 import "time"
 
 // SchemaVersion is the version of the Snapshot JSON layout.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Snapshot is everything Collect saw of one server. It is JSON-serialisable
 // so that a saved snapshot can be evaluated again later.
@@ -55,6 +55,10 @@ type Snapshot struct {
 	// Tables is the inventory of ordinary and partitioned tables outside
 	// the system schemas, with column names (never rows).
 	Tables []Table `json:"tables"`
+
+	// Tenancy holds what row-level security, ePHI discovery, audit trails
+	// and encryption evidence are judged on (schema version 2).
+	Tenancy
 }
 
 // Setting is one row of pg_settings as the scanning session saw it.
@@ -77,11 +81,14 @@ type Override struct {
 
 // Role is one row of pg_roles.
 type Role struct {
-	OID        uint32     `json:"oid"`
-	Name       string     `json:"name"`
-	Superuser  bool       `json:"superuser"`
-	Login      bool       `json:"login"`
-	BypassRLS  bool       `json:"bypass_rls"`
+	OID       uint32 `json:"oid"`
+	Name      string `json:"name"`
+	Superuser bool   `json:"superuser"`
+	Login     bool   `json:"login"`
+	BypassRLS bool   `json:"bypass_rls"`
+	// Inherit says whether the role uses the privileges of the roles it
+	// is a member of without SET ROLE.
+	Inherit    bool       `json:"inherit"`
 	ValidUntil *time.Time `json:"valid_until,omitempty"`
 	// MemberOf lists the roles this role is a direct member of.
 	MemberOf []string `json:"member_of,omitempty"`
@@ -94,7 +101,28 @@ type Table struct {
 	RLS      bool     `json:"rls"`
 	ForceRLS bool     `json:"force_rls"`
 	Columns  []string `json:"columns"`
+	// Types are the columns' types (format_type), in Columns order.
+	Types []string `json:"types,omitempty"`
+	// Kind is pg_class.relkind: "r" ordinary, "p" partitioned.
+	Kind  string `json:"kind,omitempty"`
+	Owner string `json:"owner,omitempty"`
+	// Parent is schema.name of the partitioned table this one is a
+	// partition of; empty for others.
+	Parent string `json:"parent,omitempty"`
+	// Grants are the privileges granted to others than the owner, by
+	// grantee ("PUBLIC" for everyone): SELECT, INSERT, UPDATE, DELETE,
+	// TRUNCATE, REFERENCES, TRIGGER.
+	Grants map[string][]string `json:"grants,omitempty"`
+	// Comment is the table's comment; ColumnComments the columns'.
+	Comment        string            `json:"comment,omitempty"`
+	ColumnComments map[string]string `json:"column_comments,omitempty"`
+	// Labels are security labels "provider: label" by column ("" for the
+	// table itself).
+	Labels map[string][]string `json:"labels,omitempty"`
 }
+
+// qualified returns schema.name.
+func (t Table) qualified() string { return t.Schema + "." + t.Name }
 
 // bootstrapOID is the OID of the bootstrap superuser created by initdb.
 const bootstrapOID = 10
