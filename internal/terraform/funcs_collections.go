@@ -141,3 +141,88 @@ var (
 	allTrueFunc = boolFold(true)
 	anyTrueFunc = boolFold(false)
 )
+
+// jsonEncodeFunc is jsonencode, except that a part computed from another
+// resource (an ARN in a policy) is written as a placeholder instead of
+// making the whole document unknown, so that the rest of a policy can be
+// judged; the result keeps the references.
+var jsonEncodeFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "val", Type: cty.DynamicPseudoType,
+		AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true}},
+	Type: function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		_, marks := args[0].UnmarkDeep()
+		filled, ok := fillComputedValue(args[0])
+		if !ok {
+			return cty.UnknownVal(cty.String).WithMarks(marks), nil
+		}
+		out, err := stdlib.JSONEncode(filled)
+		return out.WithMarks(marks), err
+	},
+})
+
+// fillComputedValue replaces unknown parts derived from a resource with
+// the placeholder; ok is false when an unknown part comes from elsewhere.
+func fillComputedValue(v cty.Value) (cty.Value, bool) {
+	v, marks := v.Unmark()
+	if !v.IsKnown() {
+		for m := range marks {
+			if _, ok := m.(refMark); ok {
+				return cty.StringVal(computedPlaceholder), true
+			}
+		}
+		return v, false
+	}
+	if v.IsNull() {
+		return v, true
+	}
+	ty := v.Type()
+	switch {
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		var elems []cty.Value
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			f, ok := fillComputedValue(e)
+			if !ok {
+				return v, false
+			}
+			elems = append(elems, f)
+		}
+		if len(elems) == 0 {
+			return cty.EmptyTupleVal, true
+		}
+		return cty.TupleVal(elems), true
+	case ty.IsMapType() || ty.IsObjectType():
+		attrs := map[string]cty.Value{}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			f, ok := fillComputedValue(e)
+			if !ok {
+				return v, false
+			}
+			attrs[k.AsString()] = f
+		}
+		return cty.ObjectVal(attrs), true
+	}
+	return v, true
+}
+
+// coalesceFunc is Terraform's coalesce: the first argument that is neither
+// null nor an empty string.
+var coalesceFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType,
+		AllowUnknown: true, AllowNull: true, AllowDynamicType: true},
+	Type: function.StaticReturnType(cty.DynamicPseudoType),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			switch {
+			case !a.IsKnown():
+				return cty.DynamicVal, nil
+			case a.IsNull(), a.Type() == cty.String && a.AsString() == "":
+				continue
+			}
+			return a, nil
+		}
+		return cty.DynamicVal, errors.New("coalesce: no non-empty argument")
+	},
+})

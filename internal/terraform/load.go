@@ -35,6 +35,10 @@ const (
 	maxModuleDepth = 10
 	maxInstances   = 10000
 	maxFileSize    = 16 << 20
+	// maxTotal bounds the resource and module instances of one Load, so
+	// that counted modules nested in each other cannot multiply without
+	// end.
+	maxTotal = 200000
 )
 
 // IsTerraformDir reports whether dir holds Terraform configuration files
@@ -110,6 +114,8 @@ type loader struct {
 	manifest map[string]string
 	snap     *Snapshot
 	funcs    map[string]funcTable
+	spent    int  // instances expanded so far
+	stopped  bool // maxTotal was reached
 }
 
 func newLoader(ctx context.Context, dir string) *loader {
@@ -235,4 +241,20 @@ func (l *loader) finish() {
 		}
 		return a.Line < b.Line
 	})
+}
+
+// spend takes n instances from the budget of the Load and reports whether
+// they may be evaluated.
+func (l *loader) spend(n int, what string) bool {
+	if l.stopped {
+		return false
+	}
+	l.spent += n
+	if l.spent > maxTotal {
+		l.stopped = true
+		l.problem(nil, "%s: more than %d resource and module instances in all; "+
+			"the rest of the configuration is not read", what, maxTotal)
+		return false
+	}
+	return true
 }

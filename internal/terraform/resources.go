@@ -17,6 +17,9 @@ func (l *loader) evalResource(in *modInst, n *node) {
 	}
 	what := in.prefix + local
 	insts, kind := l.expand(in, what, r.count, r.forEach, r.rng)
+	if !l.spend(len(insts), what) {
+		insts = nil
+	}
 	ctx := l.evalCtx(in, n.travs)
 	vals := make([]cty.Value, 0, len(insts))
 	for _, i := range insts {
@@ -83,6 +86,9 @@ func (l *loader) evalCall(in *modInst, n *node) {
 	}
 	child := l.module(dir, &c.rng)
 	insts, kind := l.expand(in, what, c.count, c.forEach, c.rng)
+	if !l.spend(len(insts), what) {
+		insts = nil
+	}
 	ctx := l.evalCtx(in, n.travs)
 	vals := make([]cty.Value, 0, len(insts))
 	for _, i := range insts {

@@ -1,0 +1,82 @@
+package terraform
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/kollguard/kollguard/internal/check"
+)
+
+const planJSON = `{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {
+    "resources": [
+      {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+       "values": {"bucket": "docs"}}
+    ],
+    "child_modules": [{"address": "module.enc", "resources": [
+      {"address": "module.enc.aws_s3_bucket_server_side_encryption_configuration.e",
+       "mode": "managed", "type": "aws_s3_bucket_server_side_encryption_configuration",
+       "name": "e", "values": {"bucket": "docs", "rule": [{
+         "apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms",
+           "kms_master_key_id": "arn:aws:kms:eu-west-1:1:key/k"}]}]}},
+      {"address": "module.enc.aws_db_instance.d", "mode": "managed", "type": "aws_db_instance",
+       "name": "d", "values": {"storage_encrypted": false}}
+    ]}]
+  }},
+  "resource_changes": [
+    {"address": "aws_s3_bucket.b", "change": {"after_unknown": {"arn": true}}}
+  ]
+}`
+
+func writeAll(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestPlanFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeAll(t, dir, map[string]string{"plan.json": planJSON,
+		"main.tf": `resource "aws_db_instance" "d" { storage_encrypted = true }`})
+	s, err := Load(context.Background(), dir, Options{PlanFile: "plan.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Source != "plan" || len(s.Resources) != 3 {
+		t.Fatalf("source %s, resources %v", s.Source, addresses(s))
+	}
+	got := map[string]check.Status{}
+	for _, f := range Evaluate(s, "t") {
+		got[f.Check+" "+f.Resource] = f.Status
+	}
+	for key, want := range map[string]check.Status{
+		"terraform.aws.s3.cmk aws_s3_bucket.b":                     check.Pass,
+		"terraform.aws.rds.encrypted module.enc.aws_db_instance.d": check.Fail,
+	} {
+		if got[key] != want {
+			t.Errorf("%s: %s, want %s", key, got[key], want)
+		}
+	}
+	if why, ok := isUnknown(attrOf(t, s, "aws_s3_bucket.b", "arn")); !ok || why == "" {
+		t.Errorf("arn should be unknown after apply")
+	}
+}
+
+func TestAPlanAloneInADirectoryIsRead(t *testing.T) {
+	dir := t.TempDir()
+	writeAll(t, dir, map[string]string{"tfplan.json": planJSON})
+	s, err := Load(context.Background(), dir, Options{})
+	if err != nil || s.Source != "plan" {
+		t.Fatalf("source %v, err %v", s, err)
+	}
+}
