@@ -120,7 +120,7 @@ run_tool() {
 	sslscan) sslscan --no-colour --xml="$out" "127.0.0.1:$port" >/dev/null 2>&1 || true ;;
 	nmap) nmap -Pn -n -p "$port" --script ssl-enum-ciphers -oX "$out" 127.0.0.1 >/dev/null ;;
 	testssl) testssl --warnings batch --nodns none --quiet --color 0 --jsonfile "$out" \
-		-p -e -S -f "127.0.0.1:$port" >/dev/null 2>&1 || true ;;
+		-p -E -S "127.0.0.1:$port" >/dev/null 2>&1 || true ;;
 	esac
 	end=$(now)
 	"$BENCH" normalize "$tool" "$out" >"$out.norm" 2>"$out.err" || true

@@ -22,6 +22,10 @@
 // BUG(kollguard): SSL 2.0 is not probed; a server that still speaks only SSL
 // 2.0 is reported as offering no protocol version.
 //
+// BUG(kollguard): TLS 1.2 finite-field groups (RFC 7919) are not probed:
+// groups_tls12 lists elliptic curves only, and the size of a DHE server's
+// custom prime is not reported.
+//
 // BUG(kollguard): TLS 1.3 handshakes are not decrypted: a TLS 1.3 version
 // counts as offered on the server's ServerHello, and the TLS 1.3 certificate
 // and OCSP staple are read through crypto/tls, which cannot reach a server

@@ -80,10 +80,9 @@ func firstOr(list []uint16) uint16 {
 	return list[0]
 }
 
-// probeGroups12 offers each classical group alone with the ECDHE and DHE
-// suites TLS 1.2 accepted, and reads the group from ServerKeyExchange (RFC
-// 8422 section 5.4) or, for finite-field groups, from the suite choice
-// (RFC 7919 section 4).
+// probeGroups12 offers each elliptic-curve group alone with the ECDHE suites
+// TLS 1.2 accepted, and reads the curve the server signed in its
+// ServerKeyExchange (RFC 8422 section 5.4).
 func (p *prober) probeGroups12(ctx context.Context, suites []uint16) []uint16 {
 	ecdhe := slices.DeleteFunc(slices.Clone(suites), func(c uint16) bool {
 		return !strings.Contains(suiteName(c), "_ECDHE_")

@@ -31,7 +31,7 @@ func Probe(ctx context.Context, e Endpoint, o Options) (*Snapshot, error) {
 	if err := reachable(first); err != nil {
 		return nil, fmt.Errorf("probe %s: %w", e, err)
 	}
-	maps(results, first)
+	mergeInto(results, first)
 	if !spokeTLS(first) {
 		return s, p.noAnswer(s, first)
 	}
@@ -45,7 +45,7 @@ func Probe(ctx context.Context, e Endpoint, o Options) (*Snapshot, error) {
 	return s, nil
 }
 
-func maps(dst, src map[uint16]versionResult) {
+func mergeInto(dst, src map[uint16]versionResult) {
 	for k, v := range src {
 		dst[k] = v
 	}
@@ -139,7 +139,7 @@ func (p *prober) stageTwo(ctx context.Context, s *Snapshot, results map[uint16]v
 	}
 	wg.Go(func() { gr = p.goHandshake(ctx) })
 	wg.Wait()
-	maps(results, old)
+	mergeInto(results, old)
 	fillSuites(s, results, orders, prefs)
 	fillGroups(s, g13, g12)
 	p.fillFacts(ctx, s, results, gr)
