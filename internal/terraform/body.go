@@ -116,7 +116,7 @@ func (l *loader) evalDynamic(in *modInst, b *hclsyntax.Block, ctx *hcl.EvalConte
 	}
 	v, _ := l.eval(in, fe.Expr, ctx)
 	raw, pvm := v.UnmarkDeepWithPaths()
-	if !raw.IsWhollyKnown() {
+	if !keysKnown(raw) {
 		r.unsure[typ] = l.describe(fe.Expr)
 		return
 	}

@@ -271,7 +271,7 @@ func (l *loader) expandCount(in *modInst, what string, e hcl.Expression) ([]inst
 func (l *loader) expandForEach(in *modInst, what string, e hcl.Expression) ([]instance, int) {
 	v, _ := l.eval(in, e, l.evalCtx(in, e.Variables()))
 	raw, pvm := v.UnmarkDeepWithPaths()
-	if !raw.IsWhollyKnown() {
+	if !keysKnown(raw) {
 		return unknownInstance(keyed), keyed
 	}
 	rng := e.Range()
@@ -363,4 +363,18 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// keysKnown reports whether the keys of a for_each collection are known:
+// a known map or object, or a list or set whose elements are all known.
+// The values of a map may still be unknown.
+func keysKnown(v cty.Value) bool {
+	if !v.IsKnown() {
+		return false
+	}
+	ty := v.Type()
+	if ty.IsMapType() || ty.IsObjectType() || v.IsNull() {
+		return true
+	}
+	return v.IsWhollyKnown()
 }

@@ -46,6 +46,11 @@ func (l *loader) evalResource(in *modInst, n *node) {
 	table[r.typ][r.name] = v
 }
 
+// computedVal stands for an attribute the provider computes: most that
+// configurations reference (ids, ARNs, names) are strings, and none is
+// null, so that `x == null` on one is known to be false.
+var computedVal = cty.UnknownVal(cty.String).RefineNotNull()
+
 // withComputed adds the referenced attributes obj does not configure, as
 // unknown values.
 func withComputed(obj cty.Value, extra map[string]bool) cty.Value {
@@ -58,7 +63,7 @@ func withComputed(obj cty.Value, extra map[string]bool) cty.Value {
 	}
 	for name := range extra {
 		if _, ok := m[name]; !ok {
-			m[name] = cty.DynamicVal
+			m[name] = computedVal
 		}
 	}
 	return cty.ObjectVal(m)
