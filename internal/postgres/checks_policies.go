@@ -67,6 +67,21 @@ func (a *analysis) restricted(table, role, cmd, col string, write bool) bool {
 	})
 }
 
+// mayUse reports whether role holds a privilege through which policy
+// command cmd on t matters: SELECT for reads, INSERT or UPDATE for writes.
+func (a *analysis) mayUse(role, cmd string, t *Table, write bool) bool {
+	privs := []string{cmd}
+	switch {
+	case cmd == "ALL" && write:
+		privs = []string{"INSERT", "UPDATE"}
+	case cmd == "ALL":
+		privs = []string{"SELECT"}
+	}
+	return slices.ContainsFunc(privs, func(p string) bool {
+		return a.can(role, p, t.Owner, t.Grants)
+	})
+}
+
 // policyEval returns an evaluator that fails every permissive policy on an
 // RLS-enabled tenant table that applies to an application role and that
 // bad reports a problem for.
@@ -88,8 +103,8 @@ func policyEval(pass string, bad func(p Policy, col string) string, write bool) 
 					continue
 				}
 				for _, r := range a.appRoles {
-					if !a.applies(p, r) || a.restricted(q, r, p.Command, col, write) ||
-						a.bypassesOn(r, t) != "" {
+					if !a.applies(p, r) || !a.mayUse(r, p.Command, t, write) ||
+						a.restricted(q, r, p.Command, col, write) || a.bypassesOn(r, t) != "" {
 						continue
 					}
 					out = append(out, leak(c, target,

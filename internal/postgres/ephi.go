@@ -127,6 +127,8 @@ func singular(w string) string {
 	switch {
 	case w == "diagnoses" || w == "vitals" || w == "notes" || w == "meds":
 		return w
+	case strings.HasSuffix(w, "is") || strings.HasSuffix(w, "us"):
+		return w // diagnosis, status
 	case strings.HasSuffix(w, "ies") && len(w) > 4:
 		return w[:len(w)-3] + "y"
 	case strings.HasSuffix(w, "ses") || strings.HasSuffix(w, "xes"):

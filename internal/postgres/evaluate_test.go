@@ -21,8 +21,8 @@ func goodSnapshot() *Snapshot {
 	return &Snapshot{
 		SchemaVersion: SchemaVersion, CollectedAt: collected, User: "postgres",
 		ServerVersion: "15.18",
-		Tenancy: Tenancy{Storage: &Storage{Encrypted: "yes", Reason: "on a LUKS volume"}},
-		Superuser: true, ReadAllSettings: true,
+		Tenancy:       Tenancy{Storage: &Storage{Encrypted: "yes", Reason: "on a LUKS volume"}},
+		Superuser:     true, ReadAllSettings: true,
 		Settings: map[string]Setting{
 			"ssl": set("on"), "ssl_min_protocol_version": set("TLSv1.2"),
 			"password_encryption": set("scram-sha-256"),

@@ -12,10 +12,11 @@ import (
 	"github.com/kollguard/kollguard/internal/pgcluster"
 )
 
-// The integration tests share two real clusters, started concurrently in
-// TestMain: good (every check passes) and bad (realistic mistakes; it also
-// logs every statement, for the read-only proof).
-var good, bad *pgcluster.Cluster
+// The integration tests share three real clusters, started concurrently in
+// TestMain: good (every check passes), bad (realistic mistakes; it also
+// logs every statement, for the read-only proof) and tenancy (multi-tenant
+// databases, one correct and one with every row-level security mistake).
+var good, bad, tenancy *pgcluster.Cluster
 
 // setupErr says why the clusters are missing; tests that need them skip.
 var setupErr error
@@ -92,16 +93,18 @@ func TestMain(m *testing.M) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	var wg sync.WaitGroup
-	var goodErr, badErr error
+	var goodErr, badErr, tenancyErr error
 	wg.Go(func() { good, goodErr = startWith(ctx, goodOptions(), goodSQL) })
 	wg.Go(func() { bad, badErr = startWith(ctx, badOptions(), badSQL) })
+	wg.Go(func() { tenancy, tenancyErr = startTenancy(ctx) })
 	wg.Wait()
 	cancel()
-	if goodErr != nil || badErr != nil {
-		setupErr = fmt.Errorf("starting clusters: good: %v; bad: %v", goodErr, badErr)
+	if goodErr != nil || badErr != nil || tenancyErr != nil {
+		setupErr = fmt.Errorf("starting clusters: good: %v; bad: %v; tenancy: %v",
+			goodErr, badErr, tenancyErr)
 	}
 	code := m.Run()
-	for _, c := range []*pgcluster.Cluster{good, bad} {
+	for _, c := range []*pgcluster.Cluster{good, bad, tenancy} {
 		if c != nil {
 			c.Stop()
 		}
