@@ -22,21 +22,26 @@ const (
 		"stored in the database, not in configuration files; scan the live server"
 	whyMD5 = "password hashes are stored in the database, not in configuration files; " +
 		"scan the live server"
-	whyRoles = "roles are stored in the database, not in configuration files; scan the " +
-		"live server"
+	whyLive = "this check judges roles, tables or policies, which are stored in the " +
+		"database, not in configuration files; scan the live server"
 	whyChecksums = "data_checksums is chosen by initdb and is not a postgresql.conf " +
 		"setting; scan the live server"
 )
 
-// liveOnly lists the PostgreSQL checks that judge roles, which a snapshot
-// built from files has none of: their findings become unknown. A test
-// fails when postgres gains a check this file does not classify.
-var liveOnly = map[string]bool{
-	"postgres.roles.login-superuser":  true,
-	"postgres.roles.generic-login":    true,
-	"postgres.roles.remote-superuser": true,
-	"postgres.roles.bypassrls":        true,
-	"postgres.break-glass.role":       true,
+// fileChecks lists the PostgreSQL checks whose inputs configuration files
+// hold: server settings and pg_hba rules. Every other check judges facts
+// stored in the database (roles, tables, policies, functions) and reports
+// unknown for a snapshot built from files, whatever it would compute from
+// the snapshot's empty role and table lists.
+var fileChecks = map[string]bool{
+	"postgres.ssl.enabled": true, "postgres.ssl.min-protocol": true,
+	"postgres.password.encryption": true, "postgres.timeout.idle-session": true,
+	"postgres.timeout.idle-in-transaction": true, "postgres.log.connections": true,
+	"postgres.log.disconnections": true, "postgres.log.line-prefix": true,
+	"postgres.pgaudit.loaded": true, "postgres.pgaudit.classes": true,
+	"postgres.pgaudit.log-parameter": true, "postgres.integrity.data-checksums": true,
+	"postgres.hba.remote-plaintext": true, "postgres.hba.no-trust": true,
+	"postgres.hba.no-password-methods": true,
 }
 
 // hbaChecks lists the PostgreSQL checks that judge pg_hba rules only.
@@ -120,19 +125,19 @@ func (p *pgFiles) evaluate(target string) []check.Finding {
 	for _, f := range postgres.Evaluate(p.snapshot(), target, postgres.Options{}) {
 		hba := hbaChecks[f.Check]
 		switch {
-		case hba && p.hbaPath == "", !hba && p.conf == nil && !liveOnly[f.Check]:
+		case !fileChecks[f.Check]:
+			f.Status, f.Message, f.Resource = check.Unknown, whyLive, "database"
+			f.Evidence = map[string]any{"unavailable": whyLive}
+		case hba && p.hbaPath == "", !hba && p.conf == nil:
 			continue // the file these inputs come from is not there
-		case liveOnly[f.Check]:
-			f.Status, f.Message = check.Unknown, whyRoles
-			f.Resource, f.Evidence = "roles", map[string]any{"unavailable": whyRoles}
 		}
 		out = append(out, p.locate(f))
 	}
 	return dedupe(out)
 }
 
-// dedupe drops repeated findings: the live-only checks become one unknown
-// finding each whatever Evaluate returned for them.
+// dedupe drops repeated findings: a check that needs the live server gives
+// one unknown finding whatever Evaluate returned for it.
 func dedupe(fs []check.Finding) []check.Finding {
 	seen := map[string]bool{}
 	var out []check.Finding
