@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -31,9 +32,10 @@ func Probe(ctx context.Context, e Endpoint, o Options) (*Snapshot, error) {
 	if err := reachable(first); err != nil {
 		return nil, fmt.Errorf("probe %s: %w", e, err)
 	}
-	mergeInto(results, first)
+	maps.Copy(results, first)
 	if !spokeTLS(first) {
-		return s, p.noAnswer(s, first)
+		noAnswer(s, first)
+		return s, nil
 	}
 	p.stageTwo(ctx, s, results)
 	s.Versions = versionList(results)
@@ -43,12 +45,6 @@ func Probe(ctx context.Context, e Endpoint, o Options) (*Snapshot, error) {
 		s.Errors = append(s.Errors, "the server answered in TLS but completed no handshake")
 	}
 	return s, nil
-}
-
-func mergeInto(dst, src map[uint16]versionResult) {
-	for k, v := range src {
-		dst[k] = v
-	}
 }
 
 // enumerateAll enumerates the given versions in parallel.
@@ -96,7 +92,7 @@ func spokeTLS(rs map[uint16]versionResult) bool {
 }
 
 // noAnswer fills a snapshot whose endpoint never answered in TLS.
-func (p *prober) noAnswer(s *Snapshot, rs map[uint16]versionResult) error {
+func noAnswer(s *Snapshot, rs map[uint16]versionResult) {
 	for _, v := range probedVersions {
 		s.Versions = append(s.Versions, Version{Name: versionName(v), Code: hexCode(v),
 			Status: VersionUnknown, Detail: "no TLS answer", code: v})
@@ -108,7 +104,6 @@ func (p *prober) noAnswer(s *Snapshot, rs map[uint16]versionResult) error {
 		}
 		s.Errors = append(s.Errors, fmt.Sprintf("%s: %s", versionName(v), r.detail))
 	}
-	return nil
 }
 
 // stageTwo runs everything that depends on the first answers in parallel:
@@ -139,7 +134,7 @@ func (p *prober) stageTwo(ctx context.Context, s *Snapshot, results map[uint16]v
 	}
 	wg.Go(func() { gr = p.goHandshake(ctx) })
 	wg.Wait()
-	mergeInto(results, old)
+	maps.Copy(results, old)
 	fillSuites(s, results, orders, prefs)
 	fillGroups(s, g13, g12)
 	p.fillFacts(ctx, s, results, gr)
