@@ -95,17 +95,15 @@ func evalDefinerBlindSpot(c check.Check, s *Snapshot, target string, opts Option
 		if !f.SecurityDefiner || f.Extension != "" {
 			continue
 		}
-		callers := slices.DeleteFunc(slices.Clone(a.appRoles), func(r string) bool {
-			return r == f.Owner || !a.canExecute(r, f)
-		})
-		if len(callers) == 0 {
+		callers := a.callers(f)
+		if callers == "" {
 			continue
 		}
 		for _, q := range f.Reads {
 			if !a.ephiSet[q] {
 				continue
 			}
-			out = append(out, leak(c, target, []string{"roles " + strings.Join(callers, ", "),
+			out = append(out, leak(c, target, []string{callers,
 				"function " + f.Signature, q}, "reads of ePHI table %s through SECURITY DEFINER "+
 				"function %s run as %s: the audit trail shows a function call by the caller, "+
 				"not which rows of %s were read", q, f.Signature, f.Owner, q))

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kollguard/kollguard/internal/check"
@@ -98,25 +99,43 @@ func evalDefinerFunctions(c check.Check, s *Snapshot, target string, opts Option
 		if !f.SecurityDefiner || f.Extension != "" {
 			continue
 		}
-		for _, r := range a.appRoles {
-			if f.Owner == r || !a.canExecute(r, f) {
-				continue
-			}
-			out = append(out, a.functionLeaks(c, target, f, r)...)
+		if callers := a.callers(f); callers != "" {
+			out = append(out, a.functionLeaks(c, target, f, callers)...)
 		}
 	}
 	return passIfNone(out, c, target, "functions", "no SECURITY DEFINER function the "+
 		"application can call runs as a role that bypasses tenant policies")
 }
 
-func (a *analysis) functionLeaks(c check.Check, target string, f Function, r string) []check.Finding {
+// callers names the application roles other than its owner that may call
+// f: "PUBLIC" when everyone may, else "role a, b"; "" when none.
+func (a *analysis) callers(f Function) string {
+	var names []string
+	for _, r := range a.appRoles {
+		if r != f.Owner && a.canExecute(r, f) {
+			names = append(names, r)
+		}
+	}
+	switch {
+	case len(names) == 0:
+		return ""
+	case slices.Contains(f.Executors, "PUBLIC"):
+		return "PUBLIC"
+	case len(names) == 1:
+		return "role " + names[0]
+	}
+	return "roles " + strings.Join(names, ", ")
+}
+
+func (a *analysis) functionLeaks(c check.Check, target string, f Function,
+	callers string) []check.Finding {
 	var out []check.Finding
 	pin := ""
 	if !f.pinsSearchPath() {
 		pin = "; it does not pin search_path, so objects the caller controls may run " +
 			"with the owner's rights"
 	}
-	head := []string{"role " + r, "function " + f.Signature}
+	head := []string{callers, "function " + f.Signature}
 	for _, q := range f.Reads {
 		t := a.tables[q]
 		if _, tenant := a.tenant[q]; !tenant || t == nil {

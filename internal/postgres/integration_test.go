@@ -127,20 +127,46 @@ var readVerbs = regexp.MustCompile(`(?i)^\s*(SELECT|SHOW|SET|RESET|BEGIN|COMMIT|
 
 func TestCollectOnlyReads(t *testing.T) {
 	needClusters(t)
-	collectOK(t, superuserConn(bad))
-	f, err := os.Open(bad.LogPath())
+	t.Run("the bad cluster", func(t *testing.T) {
+		s := collectOK(t, superuserConn(bad))
+		proveOnlyReads(t, bad.LogPath(), s.Tables)
+	})
+	for _, db := range []string{"clinic_good", "clinic_bad"} {
+		t.Run("the tenancy database "+db, func(t *testing.T) {
+			s, _ := tenancyFindings(t, db, Options{})
+			if len(s.Tables) == 0 || len(s.Policies) == 0 || len(s.Functions) == 0 {
+				t.Fatalf("collected %d tables, %d policies, %d functions: want some of each",
+					len(s.Tables), len(s.Policies), len(s.Functions))
+			}
+			proveOnlyReads(t, tenancy.LogPath(), s.Tables)
+		})
+	}
+}
+
+// proveOnlyReads reads a server log written with log_statement = all and
+// fails on any statement of the kollguard session that is not a read or
+// that names one of the user tables, and on any pgaudit object-audit entry
+// of that session: object auditing logs every access to the ePHI tables
+// the audit role may read.
+func proveOnlyReads(t *testing.T, logPath string, tables []Table) {
+	t.Helper()
+	f, err := os.Open(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	user := userTableNames(tables)
 	n := 0
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if strings.Contains(line, "] kollguard ") && strings.Contains(line, "AUDIT: SESSION") &&
-			!strings.Contains(line, ",READ,") {
+		ours := strings.Contains(line, "] kollguard ")
+		if ours && strings.Contains(line, "AUDIT: SESSION") && !strings.Contains(line, ",READ,") {
 			t.Errorf("pgaudit logged a non-read statement of kollguard: %s", line)
+		}
+		if ours && strings.Contains(line, "AUDIT: OBJECT") {
+			t.Errorf("pgaudit logged kollguard touching a table: %s", line)
 		}
 		m := statementLine.FindStringSubmatch(line)
 		if m == nil {
@@ -150,6 +176,9 @@ func TestCollectOnlyReads(t *testing.T) {
 		if !readVerbs.MatchString(m[1]) || strings.Contains(strings.ToUpper(m[1]), "READ WRITE") {
 			t.Errorf("kollguard ran a statement that is not a read: %s", m[1])
 		}
+		if user != nil && user.MatchString(m[1]) {
+			t.Errorf("kollguard ran a statement naming a user table: %s", m[1])
+		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
@@ -157,6 +186,19 @@ func TestCollectOnlyReads(t *testing.T) {
 	if n < 6 {
 		t.Errorf("found %d kollguard statements in the log, want at least 6", n)
 	}
+}
+
+// userTableNames matches any of the tables' names as a word; nil when
+// there are none.
+func userTableNames(tables []Table) *regexp.Regexp {
+	if len(tables) == 0 {
+		return nil
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = regexp.QuoteMeta(t.Name)
+	}
+	return regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b`)
 }
 
 func TestCollectKeepsThePasswordOutOfErrors(t *testing.T) {

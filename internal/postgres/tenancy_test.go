@@ -142,7 +142,7 @@ var leakCases = []leakCase{
 	{"a SECURITY DEFINER function of a superuser counts tenant 2", "app_func",
 		[]string{"SELECT s_func.count_tenant(2)"},
 		"postgres.rls.definer-functions",
-		"role app_func -> function s_func.count_tenant(integer) -> s_func.records", true},
+		"PUBLIC -> function s_func.count_tenant(integer) -> s_func.records", true},
 	{"a SECURITY INVOKER function counts no tenant 2 row", "app_func",
 		[]string{"SELECT s_func.count_invoker(2)"},
 		"postgres.rls.definer-functions", "s_func.count_invoker", false},
