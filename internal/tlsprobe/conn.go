@@ -159,6 +159,8 @@ func sleep(ctx context.Context, d time.Duration) bool {
 func describe(err error) string {
 	var ne net.Error
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "probe time budget exhausted"
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
 	case errors.Is(err, ErrThrottled):

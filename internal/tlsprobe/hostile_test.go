@@ -234,3 +234,33 @@ func TestServerThatResetsUnderParallelLoadIsStillEnumerated(t *testing.T) {
 		}
 	}
 }
+
+func TestSlowButValidServerCostsBoundedTime(t *testing.T) {
+	t.Parallel()
+	pki := newPKI(t)
+	cfg := &tls.Config{Certificates: []tls.Certificate{pki.issue(t, certSpec{})}}
+	e := serveRaw(t, func(c net.Conn) {
+		time.Sleep(180 * time.Millisecond)
+		tc := tls.Server(c, cfg)
+		if tc.Handshake() == nil {
+			_, _ = tc.Read(make([]byte, 1))
+		}
+	})
+	start := time.Now()
+	s, err := Probe(context.Background(), e, Options{ConnTimeout: 200 * time.Millisecond,
+		Parallel: 1, CAFile: pki.caFile})
+	if took := time.Since(start); took > budgetFactor*200*time.Millisecond+time.Second {
+		t.Errorf("probe took %v, beyond its budget", took)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.version(versionTLS13) != Offered {
+		t.Errorf("TLS 1.3 %s, want offered: the first answers arrive within the budget",
+			s.version(versionTLS13))
+	}
+	fs := Evaluate(s, "t", Options{})
+	if len(statuses(fs)) != len(Checks()) {
+		t.Errorf("%d checks reported, want %d", len(statuses(fs)), len(Checks()))
+	}
+}

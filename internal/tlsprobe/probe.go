@@ -10,13 +10,20 @@ import (
 	"time"
 )
 
+// budgetFactor bounds a whole probe to this many connection timeouts: a
+// server that answers every hello just before the deadline still costs
+// bounded time, and what the probe had no time for is reported unknown.
+const budgetFactor = 20
+
 // Probe collects a Snapshot of one endpoint. It returns an error only when
 // the endpoint cannot be reached at all; anything it could not determine
 // once connected is recorded in the snapshot's errors and yields unknown
-// findings. The time it takes is bounded by a few multiples of
-// o.ConnTimeout whatever the server does.
+// findings. It never takes longer than 20 connection timeouts, whatever the
+// server does; a silent or garbage-spewing server costs about one.
 func Probe(ctx context.Context, e Endpoint, o Options) (*Snapshot, error) {
 	o = o.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, budgetFactor*o.ConnTimeout)
+	defer cancel()
 	p := newProber(e, o)
 	s := &Snapshot{
 		Endpoint: e, SNI: p.sni, StartedAt: time.Now().UTC(),
