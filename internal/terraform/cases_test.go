@@ -212,3 +212,15 @@ func FuzzLoad(f *testing.F) {
 		Evaluate(snap, "fuzz")
 	})
 }
+
+func TestForEachOverAListWithAnUnknownElementIsOneUnknownInstance(t *testing.T) {
+	s := loadFiles(t, map[string]string{"main.tf": `
+variable "extra" { type = string }
+resource "aws_s3_bucket" "b" {
+  for_each = ["a", var.extra]
+  acl      = "private"
+}`}, Options{})
+	if diff := cmp.Diff([]string{"aws_s3_bucket.b[?]"}, addresses(s)); diff != "" {
+		t.Errorf("addresses (-want +got):\n%s", diff)
+	}
+}

@@ -294,6 +294,9 @@ func (l *loader) expandForEach(in *modInst, what string, e hcl.Expression) ([]in
 		if isSet {
 			k = elem
 			kr, _ := k.Unmark()
+			if !kr.IsKnown() {
+				return unknownInstance(keyed), keyed
+			}
 			if kr.Type() != cty.String || kr.IsNull() {
 				l.problem(&rng, "%s: for_each set elements must be strings", what)
 				return nil, keyed
@@ -366,15 +369,14 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // keysKnown reports whether the keys of a for_each collection are known:
-// a known map or object, or a list or set whose elements are all known.
-// The values of a map may still be unknown.
+// a known map, object, list or tuple (whose values may still be unknown),
+// or a set whose elements are all known.
 func keysKnown(v cty.Value) bool {
 	if !v.IsKnown() {
 		return false
 	}
-	ty := v.Type()
-	if ty.IsMapType() || ty.IsObjectType() || v.IsNull() {
-		return true
+	if v.Type().IsSetType() {
+		return v.IsWhollyKnown()
 	}
-	return v.IsWhollyKnown()
+	return true
 }

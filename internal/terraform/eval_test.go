@@ -391,3 +391,13 @@ resource "aws_ebs_volume" "v" {}`}, Options{})
 		t.Errorf("%d resources, errors %v", len(s.Resources), s.Errors)
 	}
 }
+
+func TestADuplicateResourceIsAnError(t *testing.T) {
+	s := loadFiles(t, map[string]string{
+		"a.tf": `resource "aws_kms_key" "k" { enable_key_rotation = true }`,
+		"b.tf": `resource "aws_kms_key" "k" { enable_key_rotation = false }`,
+	}, Options{})
+	if len(s.Errors) != 1 || !strings.Contains(s.Errors[0].Error(), "b.tf:1: duplicate aws_kms_key.k") {
+		t.Errorf("errors = %v", s.Errors)
+	}
+}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -22,7 +23,7 @@ type node struct {
 }
 
 // graph is a module's nodes in an order where each comes after what it
-// references.
+// references, with the problems found building it (duplicates, cycles).
 type graph struct {
 	order  []*node
 	cycles []Problem
@@ -42,10 +43,17 @@ func graphOf(m *module) *graph {
 		nodes["module."+name] = &node{key: "module." + name, rng: c.rng,
 			travs: callTraversals(c), call: c}
 	}
+	var dups []Problem
 	for _, r := range m.resources {
 		key := r.typ + "." + r.name
 		if r.mode == "data" {
 			key = "data." + key
+		}
+		if prev := nodes[key]; prev != nil {
+			dups = append(dups, Problem{File: r.rng.Filename, Line: r.rng.Start.Line,
+				Message: fmt.Sprintf("duplicate %s: first declared at %s:%d", key,
+					prev.rng.Filename, prev.rng.Start.Line)})
+			continue
 		}
 		nodes[key] = &node{key: key, rng: r.rng, travs: bodyTraversals(r.body), res: r}
 	}
@@ -57,6 +65,7 @@ func graphOf(m *module) *graph {
 		n.deps = depsOf(n.travs, nodes)
 	}
 	m.graph = sortNodes(nodes)
+	m.graph.cycles = append(dups, m.graph.cycles...)
 	return m.graph
 }
 
