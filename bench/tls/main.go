@@ -35,7 +35,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: tlsbench serve-go|cert|probe|probe-many|normalize ...")
+		fmt.Fprintln(stderr, "usage: tlsbench serve-go|cert|probe|probe-text|probe-many|normalize ...")
 		return 2
 	}
 	var err error
@@ -45,7 +45,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "cert":
 		err = writeCert(args[1:])
 	case "probe":
-		err = probe(args[1:], stdout)
+		err = probe(args[1:], stdout, false)
+	case "probe-text":
+		err = probe(args[1:], stdout, true)
 	case "probe-many":
 		err = probeMany(args[1:], stdout)
 	case "normalize":
@@ -143,8 +145,8 @@ func serveGo(args []string) error {
 	}
 }
 
-// probe prints the JSON snapshot of one endpoint.
-func probe(args []string, w io.Writer) error {
+// probe prints the snapshot of one endpoint, as JSON or as text.
+func probe(args []string, w io.Writer, text bool) error {
 	if len(args) != 1 {
 		return errors.New("usage: probe URL")
 	}
@@ -155,6 +157,9 @@ func probe(args []string, w io.Writer) error {
 	s, err := tlsprobe.Probe(context.Background(), e, tlsprobe.Options{})
 	if err != nil {
 		return err
+	}
+	if text {
+		return tlsprobe.WriteText(w, s)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

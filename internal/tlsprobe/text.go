@@ -71,7 +71,8 @@ func (t *textWriter) suites(s *Snapshot) {
 		}
 		t.printf("  %s (%s)\n", v.Name, order)
 		for _, c := range list {
-			t.printf("    %s  %-50s %s\n", c.Code, c.Name, suiteNote(c.Name))
+			t.printf("    %s\n", strings.TrimRight(fmt.Sprintf("%s  %-50s %s", c.Code, c.Name,
+				suiteNote(c.Name)), " "))
 		}
 	}
 }
@@ -102,7 +103,8 @@ func (t *textWriter) groups(s *Snapshot) {
 		if s.PreferredGroup != nil && s.PreferredGroup.Code == g.Code {
 			note = strings.TrimSpace(note + " preferred")
 		}
-		t.printf("  %s  %-22s %s\n", g.Code, g.Name, note)
+		line := fmt.Sprintf("%s  %-22s %s", g.Code, g.Name, note)
+		t.printf("  %s\n", strings.TrimRight(line, " "))
 	}
 	if len(s.GroupsTLS12) > 0 {
 		t.printf("  TLSv1.2:")
