@@ -65,8 +65,8 @@ type hit struct {
 }
 
 // find returns the rules that match in data, gitleaks' and this package's
-// own, by line, without the matched text. path, relative and slash-separated, lets rules that depend on the
-// file name apply.
+// own, by line, without the matched text. path, relative and
+// slash-separated, lets rules that depend on the file name apply.
 func find(path string, data []byte) ([]hit, error) {
 	d, err := detector()
 	if err != nil {
