@@ -3,6 +3,7 @@ package tlsprobe
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -120,6 +121,13 @@ func TestProbeGoServers(t *testing.T) {
 			checks: map[string]check.Status{"tls.kex.post-quantum": check.Fail},
 		},
 		{
+			name: "a server answering with HelloRetryRequest still has its suites found",
+			cfg: &tls.Config{Certificates: []tls.Certificate{rsaCert},
+				CurvePreferences: []tls.CurveID{tls.CurveP384}},
+			suites: map[string][]uint16{"TLSv1.3": {0x1301, 0x1302, 0x1303}},
+			groups: []string{"secp384r1"},
+		},
+		{
 			name: "a server allowing TLS 1.0 fails the legacy protocol check",
 			cfg: &tls.Config{Certificates: []tls.Certificate{rsaCert},
 				MinVersion: tls.VersionTLS10},
@@ -217,5 +225,35 @@ func TestProbeServerPreferenceOrder(t *testing.T) {
 	}
 	if _, ok := s.ServerPreference["TLSv1.2"]; !ok {
 		t.Error("server preference not determined")
+	}
+}
+
+func TestServerThatNeedsSNI(t *testing.T) {
+	pki := newPKI(t)
+	cert := pki.issue(t, certSpec{})
+	cfg := &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		if h.ServerName != "localhost" {
+			return nil, errors.New("unknown server name")
+		}
+		return &tls.Config{Certificates: []tls.Certificate{cert}}, nil
+	}}
+	tests := []struct {
+		name       string
+		serverName string
+		enabled    check.Status
+	}{
+		{"is probed through SNI when a name is given", "localhost", check.Pass},
+		{"is unknown, never without TLS, when only an IP address is known", "", check.Unknown},
+	}
+	for _, tt := range tests {
+		t.Run("a server that needs SNI "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := serveGo(t, cfg)
+			e.ServerName = tt.serverName
+			s := probeOK(t, e, Options{CAFile: pki.caFile})
+			if got := statuses(Evaluate(s, "t", Options{}))["tls.enabled"]; got != tt.enabled {
+				t.Errorf("tls.enabled %s, want %s; errors %v", got, tt.enabled, s.Errors)
+			}
+		})
 	}
 }
