@@ -9,7 +9,8 @@ import (
 // Meta-arguments and meta-blocks of a resource that are not its
 // configuration.
 var (
-	metaArgs   = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true}
+	metaArgs = map[string]bool{"count": true, "for_each": true, "provider": true,
+		"depends_on": true}
 	metaBlocks = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true}
 )
 

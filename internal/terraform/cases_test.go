@@ -39,7 +39,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "docs" {
     bucket_key_enabled = true
   }
 }`}, Options{})
-	if st := statusOf(t, Evaluate(s, "t"), "terraform.aws.s3.cmk", "aws_s3_bucket.docs"); st != check.Pass {
+	st := statusOf(t, Evaluate(s, "t"), "terraform.aws.s3.cmk", "aws_s3_bucket.docs")
+	if st != check.Pass {
 		t.Errorf("s3.cmk = %s", st)
 	}
 }
@@ -78,7 +79,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }`}, Options{})
 	fs := Evaluate(s, "t")
-	if st := statusOf(t, fs, "terraform.aws.s3.cmk", "module.store.aws_s3_bucket.this"); st != check.Pass {
+	st := statusOf(t, fs, "terraform.aws.s3.cmk", "module.store.aws_s3_bucket.this")
+	if st != check.Pass {
 		t.Errorf("s3.cmk = %s (errors %v)", st, s.Errors)
 	}
 }

@@ -91,8 +91,9 @@ func judgeIAMAuth(x *index, r *Resource) verdict {
 	if ev.unknown {
 		return unsure(ev, "engine")
 	}
-	if engine != "" && !strings.Contains(engine, "postgres") && !strings.Contains(engine, "mysql") &&
-		!strings.Contains(engine, "mariadb") {
+	supported := strings.Contains(engine, "postgres") || strings.Contains(engine, "mysql") ||
+		strings.Contains(engine, "mariadb")
+	if engine != "" && !supported {
 		return notApplicable
 	}
 	return isTrue("IAM database authentication", false, "iam_database_authentication_enabled")(x, r)

@@ -23,8 +23,10 @@ var awsIdentityRules = []rule{
 			"every ePHI store the service holds, defeating least privilege (164.312(a)(1), "+
 			"164.308(a)(4)(ii)(B); NIST SP 800-53 AC-6; CIS AWS Foundations 1.16).",
 		"List the actions and resource ARNs the principal needs.",
-		check.High, []string{"164.312(a)(1)", "164.308(a)(4)(ii)(B)"}, iamPolicyTypes, judgeWildcard),
-	def("terraform.aws.iam.password-policy", "The IAM password policy demands long, unrepeated passwords",
+		check.High, []string{"164.312(a)(1)", "164.308(a)(4)(ii)(B)"}, iamPolicyTypes,
+		judgeWildcard),
+	def("terraform.aws.iam.password-policy",
+		"The IAM password policy demands long, unrepeated passwords",
 		"Passwords of 14 or more characters, not reused within 24 changes, are the minimum "+
 			"for console users (164.312(d), 164.308(a)(5)(ii)(D); CIS AWS Foundations "+
 			"1.8 and 1.9; NIST SP 800-63B section 5.1.1).",

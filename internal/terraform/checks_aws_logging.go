@@ -45,7 +45,8 @@ var awsLoggingRules = []rule{
 		"Add an event_selector with data_resource { type = \"AWS::S3::Object\" } or an "+
 			"advanced_event_selector for the Data event category.",
 		check.Medium, sgAudit, []string{"aws_cloudtrail"}, judgeDataEvents),
-	def("terraform.aws.cloudwatch.log-retention", "CloudWatch log groups keep logs for a year or more",
+	def("terraform.aws.cloudwatch.log-retention",
+		"CloudWatch log groups keep logs for a year or more",
 		"Audit logs must outlive the incidents they help investigate; retention below "+
 			"365 days (0 means forever) loses them (164.312(b); NIST SP 800-53 AU-11).",
 		"Set retention_in_days to 365 or more, or leave it unset to keep logs forever.",
@@ -54,7 +55,8 @@ var awsLoggingRules = []rule{
 		"Application logs leak ePHI more often than intended; a customer-managed key lets "+
 			"you control who can read them (164.312(a)(2)(iv); NIST SP 800-53 SC-28).",
 		"Set kms_key_id to an aws_kms_key whose policy allows CloudWatch Logs.",
-		check.Low, sgEncrypt, []string{"aws_cloudwatch_log_group"}, isSet("kms_key_id", "kms_key_id")),
+		check.Low, sgEncrypt, []string{"aws_cloudwatch_log_group"},
+		isSet("kms_key_id", "kms_key_id")),
 	def("terraform.aws.vpc.flow-logs", "VPCs have flow logs",
 		"Flow logs record which addresses talked to the database and application subnets "+
 			"(164.312(b); NIST SP 800-53 AU-12; CIS AWS Foundations 3.9).",

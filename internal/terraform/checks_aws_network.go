@@ -51,14 +51,16 @@ var awsNetworkRules = []rule{
 		allOf(isTrue("enforce_https", false, "domain_endpoint_options", 0, "enforce_https"),
 			oneOf("tls_security_policy", openSearchTLS, "Policy-Min-TLS-1-0-2019-07",
 				"domain_endpoint_options", 0, "tls_security_policy"))),
-	def("terraform.aws.vpc.database-ports-closed", "Security groups do not open database ports to the internet",
+	def("terraform.aws.vpc.database-ports-closed",
+		"Security groups do not open database ports to the internet",
 		"Ingress from 0.0.0.0/0 or ::/0 to PostgreSQL, MySQL, SQL Server, Oracle, Redis or "+
 			"MongoDB ports exposes ePHI stores to the whole internet (164.312(a)(1), "+
 			"164.312(e)(1); CIS AWS Foundations 5.2).",
 		"Allow the database port only from the application's security group or private "+
 			"address ranges.",
 		check.Critical, sgs(sgAccess, []string{"164.312(e)(1)"}),
-		[]string{"aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"},
+		[]string{"aws_security_group", "aws_security_group_rule",
+			"aws_vpc_security_group_ingress_rule"},
 		judgeOpenDBPorts),
 }
 

@@ -79,14 +79,17 @@ var awsStorageRules = []rule{
 			"NIST SP 800-53 SC-28; CIS AWS Foundations 2.4.1).",
 		"Set encrypted = true and kms_key_id on aws_efs_file_system.",
 		check.High, sgEncrypt, []string{"aws_efs_file_system"},
-		allOf(isTrue("encryption (encrypted)", false, "encrypted"), isSet("kms_key_id", "kms_key_id"))),
+		allOf(isTrue("encryption (encrypted)", false, "encrypted"),
+			isSet("kms_key_id", "kms_key_id"))),
 	def("terraform.aws.dynamodb.cmk", "DynamoDB tables use a customer-managed KMS key",
 		"By default DynamoDB encrypts with an AWS-owned key that you can neither audit nor "+
 			"revoke (164.312(a)(2)(iv); NIST SP 800-53 SC-12).",
 		"Add server_side_encryption { enabled = true, kms_key_arn = aws_kms_key.x.arn }.",
 		check.Medium, sgEncrypt, []string{"aws_dynamodb_table"},
-		allOf(isTrue("server_side_encryption.enabled", false, "server_side_encryption", 0, "enabled"),
-			isSet("server_side_encryption.kms_key_arn", "server_side_encryption", 0, "kms_key_arn"))),
+		allOf(isTrue("server_side_encryption.enabled", false,
+			"server_side_encryption", 0, "enabled"),
+			isSet("server_side_encryption.kms_key_arn",
+				"server_side_encryption", 0, "kms_key_arn"))),
 	def("terraform.aws.dynamodb.pitr", "DynamoDB tables have point-in-time recovery",
 		"Point-in-time recovery restores a table to any second of the last 35 days, the "+
 			"retrievable exact copy the backup plan requires (164.308(a)(7)(ii)(A); NIST SP "+
@@ -106,7 +109,8 @@ var awsStorageRules = []rule{
 // from companion configurations first, then the inline legacy block.
 func sseDefaults(x *index, b *Resource) []val {
 	var out []val
-	for _, c := range x.companions(b, "aws_s3_bucket_server_side_encryption_configuration", "bucket") {
+	const sse = "aws_s3_bucket_server_side_encryption_configuration"
+	for _, c := range x.companions(b, sse, "bucket") {
 		out = append(out, rulesDefaults(c.get("rule"))...)
 	}
 	if len(out) == 0 {
@@ -256,8 +260,9 @@ func deniesPlaintext(s statement) bool {
 		return false
 	}
 	for _, c := range s.Conditions {
-		if strings.EqualFold(c.Variable, "aws:SecureTransport") && strings.EqualFold(c.Test, "Bool") &&
-			len(c.Values) == 1 && strings.EqualFold(c.Values[0], "false") {
+		secure := strings.EqualFold(c.Variable, "aws:SecureTransport") &&
+			strings.EqualFold(c.Test, "Bool")
+		if secure && len(c.Values) == 1 && strings.EqualFold(c.Values[0], "false") {
 			return true
 		}
 	}
@@ -272,7 +277,8 @@ func judgeKMSRotation(x *index, k *Resource) verdict {
 	if s, _ := spec.text(); s != "" && s != "SYMMETRIC_DEFAULT" {
 		return notApplicable
 	}
-	return isTrue("automatic key rotation (enable_key_rotation)", false, "enable_key_rotation")(x, k)
+	return isTrue("automatic key rotation (enable_key_rotation)", false,
+		"enable_key_rotation")(x, k)
 }
 
 func judgeKMSPolicy(x *index, k *Resource) verdict {

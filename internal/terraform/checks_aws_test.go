@@ -213,7 +213,9 @@ resource "aws_cloudtrail" "t" { name = "main" }`, `
 resource "aws_cloudtrail" "t" { enable_logging = false }`},
 	{"terraform.aws.cloudtrail.cloudwatch", `
 resource "aws_cloudwatch_log_group" "g" { name = "trail" }
-resource "aws_cloudtrail" "t" { cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.g.arn}:*" }`, `
+resource "aws_cloudtrail" "t" {
+  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.g.arn}:*"
+}`, `
 resource "aws_cloudtrail" "t" { name = "main" }`},
 	{"terraform.aws.cloudtrail.s3-data-events", `
 resource "aws_cloudtrail" "t" {

@@ -42,7 +42,8 @@ var azureRules = []rule{
 			"allow_nested_items_to_be_public", "allow_blob_public_access",
 			isFalse("public nested items (allow_nested_items_to_be_public)", true,
 				"allow_nested_items_to_be_public"),
-			isFalse("public blob access (allow_blob_public_access)", true, "allow_blob_public_access"))),
+			isFalse("public blob access (allow_blob_public_access)", true,
+				"allow_blob_public_access"))),
 	def("terraform.azure.storage.cmk", "Storage accounts use a customer-managed key",
 		"Microsoft-managed keys cannot be revoked by you; a key in your Key Vault can "+
 			"(164.312(a)(2)(iv); NIST SP 800-53 SC-12; CIS Azure 3.12).",
@@ -93,7 +94,8 @@ var azureRules = []rule{
 			"CIS Azure 8.5).",
 		"Set purge_protection_enabled = true.",
 		check.Medium, sgs(sgEncrypt, sgIntegrity),
-		[]string{"azurerm_key_vault"}, isTrue("purge protection", false, "purge_protection_enabled")),
+		[]string{"azurerm_key_vault"},
+		isTrue("purge protection", false, "purge_protection_enabled")),
 	def("terraform.azure.keyvault.key-rotation", "Key Vault keys rotate automatically",
 		"Automatic rotation limits how much ePHI one key version protects "+
 			"(164.312(a)(2)(iv); NIST SP 800-57 part 1 section 5.3; CIS Azure 8.6).",
@@ -127,7 +129,8 @@ func renamed(newArg, oldArg string, judgeNew, judgeOld func(*index, *Resource) v
 
 func judgeAzureStorageCMK(x *index, r *Resource) verdict {
 	if r.get("customer_managed_key").set {
-		return judgeSet(r.get("customer_managed_key", 0, "key_vault_key_id"), "customer_managed_key")
+		return judgeSet(r.get("customer_managed_key", 0, "key_vault_key_id"),
+			"customer_managed_key")
 	}
 	keys := x.companions(r, "azurerm_storage_account_customer_managed_key", "storage_account_id")
 	if len(keys) > 0 {

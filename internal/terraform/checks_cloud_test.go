@@ -82,7 +82,9 @@ resource "azurerm_log_analytics_workspace" "w" { retention_in_days = 730 }`, `
 resource "azurerm_log_analytics_workspace" "w" { name = "logs" }`},
 	{"terraform.azure.disk.cmk", `
 resource "azurerm_disk_encryption_set" "e" { name = "des" }
-resource "azurerm_managed_disk" "d" { disk_encryption_set_id = azurerm_disk_encryption_set.e.id }`, `
+resource "azurerm_managed_disk" "d" {
+  disk_encryption_set_id = azurerm_disk_encryption_set.e.id
+}`, `
 resource "azurerm_managed_disk" "d" { name = "data" }`},
 }
 

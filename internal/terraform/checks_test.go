@@ -71,10 +71,12 @@ func allCases() []checkCase {
 func TestChecks(t *testing.T) {
 	for _, c := range allCases() {
 		t.Run(c.id+" passes a compliant resource", func(t *testing.T) {
-			expectAll(t, findingsOf(t, c.id, map[string]string{"main.tf": c.pass}, Options{}), check.Pass)
+			fs := findingsOf(t, c.id, map[string]string{"main.tf": c.pass}, Options{})
+			expectAll(t, fs, check.Pass)
 		})
 		t.Run(c.id+" fails a non-compliant resource", func(t *testing.T) {
-			expectAll(t, findingsOf(t, c.id, map[string]string{"main.tf": c.fail}, Options{}), check.Fail)
+			fs := findingsOf(t, c.id, map[string]string{"main.tf": c.fail}, Options{})
+			expectAll(t, fs, check.Fail)
 		})
 	}
 }

@@ -46,8 +46,8 @@ func (l *loader) evalModule(m *module, in *modInst) cty.Value {
 		l.snap.Errors = append(l.snap.Errors, g.cycles...)
 	}
 	in.mod = m
-	in.vars, in.locals, in.modules = map[string]cty.Value{}, map[string]cty.Value{}, map[string]cty.Value{}
-	in.outputs = map[string]cty.Value{}
+	in.vars, in.locals = map[string]cty.Value{}, map[string]cty.Value{}
+	in.modules, in.outputs = map[string]cty.Value{}, map[string]cty.Value{}
 	in.res, in.data = map[string]map[string]cty.Value{}, map[string]map[string]cty.Value{}
 	in.extra = referencedAttrs(g)
 	for name, v := range m.vars {

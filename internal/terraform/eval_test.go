@@ -83,10 +83,12 @@ resource "null_resource" "r" {
   triggers = var.tags
 }
 `}, Options{Env: []string{"TF_VAR_n=2", `TF_VAR_tags={ team = "ops" }`}})
-	if diff := cmp.Diff([]string{"null_resource.r[0]", "null_resource.r[1]"}, addresses(s)); diff != "" {
+	want := []string{"null_resource.r[0]", "null_resource.r[1]"}
+	if diff := cmp.Diff(want, addresses(s)); diff != "" {
 		t.Fatalf("addresses (-want +got):\n%s", diff)
 	}
-	if got := attrOf(t, s, "null_resource.r[1]", "triggers"); !cmp.Equal(got, map[string]any{"team": "ops"}) {
+	got := attrOf(t, s, "null_resource.r[1]", "triggers")
+	if !cmp.Equal(got, map[string]any{"team": "ops"}) {
 		t.Errorf("triggers = %v", got)
 	}
 }
@@ -237,14 +239,17 @@ resource "aws_s3_bucket" "this" { bucket = "${var.bucket}-copy" }
 	if len(s.Errors) > 0 {
 		t.Fatalf("errors: %v", s.Errors)
 	}
-	if got := attrOf(t, s, "module.remote.aws_s3_bucket.this", "bucket"); got != "clinic-docs-copy" {
+	got := attrOf(t, s, "module.remote.aws_s3_bucket.this", "bucket")
+	if got != "clinic-docs-copy" {
 		t.Errorf("fetched module bucket = %v", got)
 	}
-	for _, addr := range []string{`module.many["a"].aws_s3_bucket.this`, `module.many["b"].aws_s3_bucket.this`} {
+	for _, key := range []string{"a", "b"} {
+		addr := `module.many["` + key + `"].aws_s3_bucket.this`
 		attrOf(t, s, addr, "bucket")
 	}
 	for _, r := range s.Resources {
-		if r.Address == "module.remote.aws_s3_bucket.this" && r.File != ".terraform/modules/remote/main.tf" {
+		remote := r.Address == "module.remote.aws_s3_bucket.this"
+		if remote && r.File != ".terraform/modules/remote/main.tf" {
 			t.Errorf("file = %s", r.File)
 		}
 	}
@@ -397,7 +402,8 @@ func TestADuplicateResourceIsAnError(t *testing.T) {
 		"a.tf": `resource "aws_kms_key" "k" { enable_key_rotation = true }`,
 		"b.tf": `resource "aws_kms_key" "k" { enable_key_rotation = false }`,
 	}, Options{})
-	if len(s.Errors) != 1 || !strings.Contains(s.Errors[0].Error(), "b.tf:1: duplicate aws_kms_key.k") {
+	if len(s.Errors) != 1 ||
+		!strings.Contains(s.Errors[0].Error(), "b.tf:1: duplicate aws_kms_key.k") {
 		t.Errorf("errors = %v", s.Errors)
 	}
 }

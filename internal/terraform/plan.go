@@ -114,7 +114,9 @@ func loadPlan(dir, file string) (*Snapshot, error) {
 		unknown[rc.Address] = rc.Change.AfterUnknown
 	}
 	planResources(root.RootModule, s, refs, unknown)
-	sort.Slice(s.Resources, func(i, j int) bool { return s.Resources[i].Address < s.Resources[j].Address })
+	sort.Slice(s.Resources, func(i, j int) bool {
+		return s.Resources[i].Address < s.Resources[j].Address
+	})
 	return s, nil
 }
 
