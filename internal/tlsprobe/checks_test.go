@@ -126,6 +126,15 @@ func TestEvaluateIsTheSameAfterAJSONRoundTrip(t *testing.T) {
 	}
 }
 
+func TestEvaluateOfNothingIsUnknown(t *testing.T) {
+	t.Parallel()
+	for id, st := range statuses(Evaluate(nil, "t", Options{})) {
+		if st != check.Unknown {
+			t.Errorf("%s: %s, want unknown", id, st)
+		}
+	}
+}
+
 func TestUnreachableReportsEveryCheck(t *testing.T) {
 	t.Parallel()
 	fs := Unreachable("clinic", errors.New("connection refused"))

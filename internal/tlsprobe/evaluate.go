@@ -9,7 +9,11 @@ import (
 
 // Evaluate runs every check on s and returns at least one finding per check.
 // It is pure: a snapshot saved as JSON and loaded again evaluates the same.
+// A nil snapshot yields one unknown finding per check.
 func Evaluate(s *Snapshot, target string, o Options) []check.Finding {
+	if s == nil {
+		return unknownAll(target, "no snapshot was collected")
+	}
 	o = o.withDefaults()
 	resource := s.Endpoint.String()
 	var out []check.Finding
@@ -60,6 +64,14 @@ func Unreachable(target string, err error) []check.Finding {
 	out := make([]check.Finding, 0, len(table))
 	for _, e := range table {
 		out = append(out, e.Resultf(target, target, check.Error, "endpoint unreachable: %v", err))
+	}
+	return out
+}
+
+func unknownAll(target, msg string) []check.Finding {
+	out := make([]check.Finding, 0, len(table))
+	for _, e := range table {
+		out = append(out, e.Result(target, target, check.Unknown, msg))
 	}
 	return out
 }
