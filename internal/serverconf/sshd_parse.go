@@ -92,6 +92,12 @@ func loadSSHD(fs *fsys, main string) (*sshdConfig, map[string]bool, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg.split(lines)
+	return cfg, included, nil
+}
+
+// split sorts lines into the global section and the Match blocks.
+func (cfg *sshdConfig) split(lines []*directive) {
 	cur := -1
 	for _, d := range lines {
 		if d.Name == "match" {
@@ -105,7 +111,6 @@ func loadSSHD(fs *fsys, main string) (*sshdConfig, map[string]bool, error) {
 			cfg.matches[cur].lines = append(cfg.matches[cur].lines, d)
 		}
 	}
-	return cfg, included, nil
 }
 
 // sshdExpand returns the lines of file with Include lines replaced by the
