@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -77,6 +78,9 @@ func readPlan(path string) (*planDoc, error) {
 	src, err := readBounded(path)
 	if err != nil {
 		return nil, err
+	}
+	if !bytes.Contains(src, []byte(`"format_version"`)) {
+		return nil, nil
 	}
 	var doc planDoc
 	if err := json.Unmarshal(src, &doc); err != nil {

@@ -80,3 +80,28 @@ func TestAPlanAloneInADirectoryIsRead(t *testing.T) {
 		t.Fatalf("source %v, err %v", s, err)
 	}
 }
+
+func TestStateFilesLinkCompanionsByIdentifier(t *testing.T) {
+	dir := t.TempDir()
+	writeAll(t, dir, map[string]string{"state.json": `{
+  "format_version": "1.0",
+  "values": {"root_module": {"resources": [
+    {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+     "values": {"bucket": "docs", "id": "docs", "arn": "arn:aws:s3:::docs"}},
+    {"address": "aws_s3_bucket_versioning.v", "mode": "managed",
+     "type": "aws_s3_bucket_versioning", "name": "v",
+     "values": {"bucket": "docs", "versioning_configuration": [{"status": "Enabled"}]}}
+  ]}}
+}`})
+	s, err := Load(context.Background(), dir, Options{PlanFile: filepath.Join(dir, "state.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Source != "state" {
+		t.Errorf("source = %s", s.Source)
+	}
+	st := statusOf(t, Evaluate(s, "t"), "terraform.aws.s3.versioning", "aws_s3_bucket.b")
+	if st != check.Pass {
+		t.Errorf("versioning = %s", st)
+	}
+}
