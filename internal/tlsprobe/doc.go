@@ -19,8 +19,8 @@
 // drawn from NIST SP 800-52 Rev. 2 and Mozilla's intermediate configuration,
 // and mapped to 45 CFR 164.312(e) and, for certificates, 164.312(d).
 //
-// BUG(kollguard): SSL 2.0 is not probed; a server that still speaks only SSL
-// 2.0 is reported as offering no protocol version.
+// BUG(kollguard): SSL 2.0 is not probed: a server speaking only SSL 2.0 is
+// reported as not answering in TLS (every finding unknown), not as a failure.
 //
 // BUG(kollguard): TLS 1.2 finite-field groups (RFC 7919) are not probed:
 // groups_tls12 lists elliptic curves only, and the size of a DHE server's
