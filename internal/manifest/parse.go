@@ -14,6 +14,10 @@ import (
 // applies it and as `helm template` renders it, into objects that keep the
 // YAML nodes, and so the line of every field.
 
+// BUG(kollguard): Kustomize overlays are not applied and unrendered Helm
+// templates are skipped: render them (kustomize build, helm template) into
+// the scanned directory to have them judged.
+
 // object is one Kubernetes object of a manifest.
 type object struct {
 	APIVersion string

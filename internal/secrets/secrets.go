@@ -25,6 +25,9 @@ import (
 	"github.com/zricethezav/gitleaks/v8/logging"
 )
 
+// BUG(kollguard): only the files as they are now are searched, not the
+// version-control history, where a secret removed from a file still lives.
+
 // MaxFileSize is the largest file Scan reads; a bigger one yields an error
 // finding naming it.
 const MaxFileSize = 10 << 20

@@ -9,6 +9,12 @@ import (
 // This file turns a parsed nginx configuration into the server blocks the
 // checks judge, with the directives each inherits from its http block.
 
+// BUG(kollguard): nginx picks the TLS settings of a connection from the
+// default server of its address and port before SNI, and evaluates
+// variables, map blocks and if conditions at run time; the checks judge
+// each server block's own and inherited directives, so a setting that only
+// a default server or a variable decides may be judged on the wrong block.
+
 // nginxServer is one server block and its http parent.
 type nginxServer struct {
 	http   *directive // nil for a server block at the top of a file

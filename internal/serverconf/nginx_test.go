@@ -154,3 +154,13 @@ func TestTooBigFileIsAnErrorFinding(t *testing.T) {
 		t.Fatalf("got %+v; want an error finding naming nginx.conf and the limit", got)
 	}
 }
+
+func TestIncludesOutsideTheDirectoryAreNamed(t *testing.T) {
+	got := scanFiles(t, map[string]string{"nginx.conf": "http {\n include /etc/nginx/x.conf;\n" +
+		" server { listen 443 ssl; ssl_protocols TLSv1.2; }\n}\n"})
+	f, ok := findingOf(got, "nginx.tls.protocols", check.Pass)
+	notes, _ := f.Evidence["not_read"].([]string)
+	if !ok || len(notes) != 1 || !strings.Contains(notes[0], "nginx.conf:2") {
+		t.Fatalf("got %+v; want the include on nginx.conf:2 named as not read", f)
+	}
+}

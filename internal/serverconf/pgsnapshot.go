@@ -51,6 +51,11 @@ var hbaChecks = map[string]bool{
 	"postgres.hba.no-password-methods": true,
 }
 
+// BUG(kollguard): settings given on the server's command line (-c, a
+// container's command) or through ALTER SYSTEM on another host override the
+// files and are not seen; the defaults assumed for unset settings are those
+// of PostgreSQL 15 and later.
+
 // pgDefaults are the compiled-in values of settings the checks read, as
 // PostgreSQL 15 and later ship them; pg_settings shows them with source
 // "default" when no file sets them.
@@ -132,6 +137,9 @@ func (p *pgFiles) evaluate(target string) []check.Finding {
 			continue // the file these inputs come from is not there
 		}
 		out = append(out, p.locate(f))
+	}
+	if p.conf != nil {
+		out = withNotes(out, p.conf.notes)
 	}
 	return dedupe(out)
 }

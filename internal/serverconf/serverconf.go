@@ -132,15 +132,14 @@ func roots(paths []string, included map[string]bool) []string {
 // includes, with its includes expanded.
 func scanNginx(fs *fsys, target string, paths []string) []check.Finding {
 	trees := map[string][]*directive{}
+	notes := map[string][]string{}
 	errs := map[string]error{}
 	included := map[string]bool{}
 	for _, p := range paths {
 		tree, l, err := loadNginx(fs, p)
-		trees[p], errs[p] = tree, err
-		if l != nil {
-			for f := range l.Included {
-				included[f] = included[f] || f != p
-			}
+		trees[p], errs[p], notes[p] = tree, err, l.Notes
+		for f := range l.Included {
+			included[f] = included[f] || f != p
 		}
 	}
 	var out []check.Finding
@@ -150,10 +149,22 @@ func scanNginx(fs *fsys, target string, paths []string) []check.Finding {
 			continue
 		}
 		for _, s := range nginxServers(trees[p]) {
-			out = append(out, run(nginxChecks, s, target, s.name())...)
+			out = append(out, withNotes(run(nginxChecks, s, target, s.name()), notes[p])...)
 		}
 	}
 	return out
+}
+
+// withNotes records in each finding's evidence the includes that were not
+// read, so a reader knows what the verdict did not see.
+func withNotes(fs []check.Finding, notes []string) []check.Finding {
+	if len(notes) == 0 {
+		return fs
+	}
+	for i := range fs {
+		fs[i] = fs[i].With("not_read", notes)
+	}
+	return fs
 }
 
 // scanSSHD judges every sshd_config, and drop-in files no scanned
@@ -175,7 +186,7 @@ func scanSSHD(fs *fsys, target string, paths []string) []check.Finding {
 			out = append(out, failAll(sshdChecks, target, p, errs[p])...)
 			continue
 		}
-		out = append(out, run(sshdChecks, cfgs[p], target, p)...)
+		out = append(out, withNotes(run(sshdChecks, cfgs[p], target, p), cfgs[p].notes)...)
 	}
 	return out
 }

@@ -40,6 +40,12 @@ var sshdChecks = []rule[*sshdConfig]{
 			"umac-128-etm@openssh.com."), sshdMACs},
 }
 
+// BUG(kollguard): ClientAliveInterval and ClientAliveCountMax end sessions
+// whose client stopped answering; a client left open on an unattended
+// workstation keeps answering, so sshd.idle-timeout is evidence of cleanup
+// of dead sessions more than of logoff. ChannelTimeout and
+// UnusedConnectionTimeout (OpenSSH 9.2) are not read yet.
+
 // setting is the line that decides a keyword in a scope, and its value.
 type setting struct {
 	line  *directive // nil when the default applies
