@@ -407,3 +407,21 @@ func TestADuplicateResourceIsAnError(t *testing.T) {
 		t.Errorf("errors = %v", s.Errors)
 	}
 }
+
+func TestOptionalObjectAttributesTakeTheirDefaults(t *testing.T) {
+	s := loadFiles(t, map[string]string{"main.tf": `
+variable "db" {
+  type = object({
+    name      = string
+    encrypted = optional(bool, true)
+  })
+  default = { name = "ehr" }
+}
+resource "aws_db_instance" "d" {
+  identifier        = var.db.name
+  storage_encrypted = var.db.encrypted
+}`}, Options{})
+	if got := attrOf(t, s, "aws_db_instance.d", "storage_encrypted"); got != true {
+		t.Errorf("storage_encrypted = %v (errors %v)", got, s.Errors)
+	}
+}

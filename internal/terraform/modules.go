@@ -32,6 +32,8 @@ type variable struct {
 	ty   cty.Type
 	def  cty.Value // cty.NilVal when there is no default
 	rng  hcl.Range
+	// defaults fill the optional attributes of an object type
+	defaults *typeexpr.Defaults
 }
 
 // call is a module block.
@@ -125,10 +127,10 @@ func (l *loader) readVariable(b *hcl.Block) *variable {
 	c, _, ds := b.Body.PartialContent(variableSchema)
 	l.diags(ds)
 	if a := c.Attributes["type"]; a != nil {
-		ty, ds := typeexpr.TypeConstraint(a.Expr)
+		ty, defaults, ds := typeexpr.TypeConstraintWithDefaults(a.Expr)
 		l.diags(ds)
 		if !ds.HasErrors() {
-			v.ty = ty
+			v.ty, v.defaults = ty, defaults
 		}
 	}
 	if a := c.Attributes["default"]; a != nil {
@@ -145,6 +147,9 @@ func (l *loader) readVariable(b *hcl.Block) *variable {
 // wrong type is a problem and becomes unknown.
 func (l *loader) convertVar(v *variable, val cty.Value, rng hcl.Range) cty.Value {
 	raw, marks := val.UnmarkDeep()
+	if v.defaults != nil {
+		raw = v.defaults.Apply(raw)
+	}
 	out, err := convert.Convert(raw, v.ty)
 	if err != nil {
 		l.problem(&rng, "variable %q: %v", v.name, err)
