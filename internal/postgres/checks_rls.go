@@ -98,6 +98,16 @@ func evalOwnerForce(c check.Check, s *Snapshot, target string, opts Options) []c
 			if why := a.bypassesOn(r, t); why != "" {
 				out = append(out, leak(c, target, []string{"role " + r, q},
 					"application role %s %s, so the policies of %s do not apply to it", r, why, q))
+				continue
+			}
+			if t.ForceRLS {
+				continue
+			}
+			isOwner := func(x Role) bool { return x.Name == t.Owner }
+			if path := a.setRolePath(r, isOwner); path != nil {
+				out = append(out, leak(c, target, append(prefixed("role ", path), q),
+					"application role %s can SET ROLE %s, which owns %s without FORCE ROW "+
+						"LEVEL SECURITY", r, t.Owner, q))
 			}
 		}
 	}

@@ -123,9 +123,9 @@ var tenancyTable = []entry{
 		evalReadAudit),
 	def("postgres.pgaudit.definer-blind-spot", "ePHI is not read through SECURITY DEFINER "+
 		"functions", check.Low, sgAuditAccess,
-		"A read through a SECURITY DEFINER function runs as the owner and the application's "+
-			"statement names only the function: the audit trail does not show the read as "+
-			"the caller's (164.312(b)).",
+		"A read through a SECURITY DEFINER function runs as the owner; pgaudit's object "+
+			"audit did not record such reads in our tests, and the application's statement "+
+			"names only the function, so the trail misses who read which rows (164.312(b)).",
 		"Make the function SECURITY INVOKER, or log its calls with their arguments in an "+
 			"audit table.",
 		evalDefinerBlindSpot),

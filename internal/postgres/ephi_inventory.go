@@ -32,19 +32,19 @@ func discoverTable(t Table) (EPHITable, bool) {
 	for _, l := range t.Labels[""] {
 		e.Reasons = append(e.Reasons, "security label "+l)
 	}
-	var weakCols []EPHIColumn
-	for _, col := range t.Columns {
-		c, isStrong := discoverColumn(t, col)
+	cols := make([]EPHIColumn, len(t.Columns))
+	strongs := make([]bool, len(t.Columns))
+	context := len(e.Reasons) > 0 || isPersonTable(t.Name)
+	for i, col := range t.Columns {
+		cols[i], strongs[i] = discoverColumn(t, col)
+		context = context || strongs[i]
+	}
+	for i, c := range cols {
 		switch {
 		case c.Kind == "":
-		case isStrong:
+		case strongs[i]:
 			e.Columns = append(e.Columns, c)
-		default:
-			weakCols = append(weakCols, c)
-		}
-	}
-	if len(e.Reasons) > 0 || len(e.Columns) > 0 || isPersonTable(t.Name) {
-		for _, c := range weakCols {
+		case context:
 			c.Reason += " in a table about people or care"
 			e.Columns = append(e.Columns, c)
 		}

@@ -200,6 +200,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON s_audit.audit_log TO app_audit;
 GRANT SELECT, INSERT, TRUNCATE ON s_audit.events_audit TO audit_writers;
 GRANT USAGE ON SCHEMA s_norls TO auditor_login;
 GRANT SELECT ON s_norls.records TO auditor_login;
+GRANT USAGE ON SCHEMA s_func TO auditor_login;
+GRANT SELECT ON s_func.records TO auditor_login;
 `)
 	return b.String()
 }
