@@ -25,8 +25,9 @@ type node struct {
 // graph is a module's nodes in an order where each comes after what it
 // references, with the problems found building it (duplicates, cycles).
 type graph struct {
-	order  []*node
-	cycles []Problem
+	order      []*node
+	cycles     []Problem
+	referenced map[string]bool // keys of the nodes some other node references
 }
 
 // graphOf builds (once) the reference graph of m.
@@ -66,6 +67,12 @@ func graphOf(m *module) *graph {
 	}
 	m.graph = sortNodes(nodes)
 	m.graph.cycles = append(dups, m.graph.cycles...)
+	m.graph.referenced = map[string]bool{}
+	for _, n := range nodes {
+		for _, d := range n.deps {
+			m.graph.referenced[d] = true
+		}
+	}
 	return m.graph
 }
 

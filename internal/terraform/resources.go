@@ -22,6 +22,8 @@ func (l *loader) evalResource(in *modInst, n *node) {
 	}
 	ctx := l.evalCtx(in, n.travs)
 	vals := make([]cty.Value, 0, len(insts))
+	// Nothing in the module can read the value of an unreferenced resource.
+	referenced := in.mod.graph.referenced[n.key]
 	for _, i := range insts {
 		addr := what + i.suffix
 		obj, attrs, refs := l.evalBody(in, r.body, withInstance(ctx, i), true)
@@ -33,7 +35,11 @@ func (l *loader) evalResource(in *modInst, n *node) {
 			File: r.rng.Filename, Line: r.rng.Start.Line,
 			Attributes: attrs, References: refs,
 		})
-		vals = append(vals, withComputed(obj, in.extra).Mark(refMark{addr}))
+		if referenced {
+			vals = append(vals, withComputed(obj, in.extra).Mark(refMark{addr}))
+		} else {
+			vals = append(vals, cty.DynamicVal)
+		}
 	}
 	v := collect(kind, insts, vals, what+"[?]")
 	table := in.res
