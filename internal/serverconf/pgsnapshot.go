@@ -80,6 +80,28 @@ type pgFiles struct {
 	hbaPath string
 }
 
+// namedHBA reads the file the hba_file setting names when no pg_hba.conf
+// sits beside postgresql.conf; a relative name is taken from dir, the
+// directory of postgresql.conf, as for a data directory's files.
+func (p *pgFiles) namedHBA(fs *fsys, dir string) error {
+	if p.conf == nil || p.hbaPath != "" {
+		return nil
+	}
+	v, ok := p.conf.settings["hba_file"]
+	if !ok {
+		return nil
+	}
+	rel, ok := resolve(dir, v.Value)
+	if !ok || len(fs.glob(rel)) != 1 {
+		p.conf.notes = append(p.conf.notes, fmt.Sprintf("%s:%d: hba_file %s is not in the "+
+			"scanned directory and was not read", v.File, v.Line, v.Value))
+		return nil
+	}
+	rules, err := loadHBA(fs, rel)
+	p.hba, p.hbaPath = rules, rel
+	return err
+}
+
 // snapshot builds the facts the files hold.
 func (p *pgFiles) snapshot() *postgres.Snapshot {
 	s := &postgres.Snapshot{

@@ -241,3 +241,14 @@ func TestFilesAndLiveShareCheckIDs(t *testing.T) {
 		}
 	})
 }
+
+func TestHBAFileSettingIsFollowed(t *testing.T) {
+	got := scanFiles(t, map[string]string{
+		"db/postgresql.conf":      "hba_file = 'auth/clinic_hba.conf'\n",
+		"db/auth/clinic_hba.conf": "hostssl all all 0.0.0.0/0 trust\n",
+	})
+	f, ok := findingOf(got, "postgres.hba.no-trust", check.Fail)
+	if !ok || f.Location.Path != "db/auth/clinic_hba.conf" || f.Location.Line != 1 {
+		t.Fatalf("got %+v; want a failure at db/auth/clinic_hba.conf:1", f.Location)
+	}
+}

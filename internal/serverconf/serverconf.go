@@ -220,6 +220,12 @@ func scanPostgres(fs *fsys, target string, byKind map[string][]string) []check.F
 		}
 		get(p).hba, get(p).hbaPath = rules, p
 	}
+	for _, d := range order {
+		if err := dirs[d].namedHBA(fs, d); err != nil {
+			out = append(out, postgresError(target, dirs[d].hbaPath, err)...)
+			dirs[d].confErr = err
+		}
+	}
 	sort.Strings(order)
 	for _, d := range order {
 		if pg := dirs[d]; pg.confErr == nil && (pg.conf != nil || pg.hbaPath != "") {
