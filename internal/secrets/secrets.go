@@ -23,6 +23,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
+	"github.com/zricethezav/gitleaks/v8/report"
 )
 
 // BUG(kollguard): only the files as they are now are searched, not the
@@ -61,6 +62,20 @@ var detector = sync.OnceValues(func() (*detect.Detector, error) {
 // safe for concurrent use.
 var detectMu sync.Mutex
 
+// detectLocked runs the detector on one file, one call at a time, and turns
+// a panic inside it into an error naming the file.
+func detectLocked(d *detect.Detector, path string, data []byte) (found []report.Finding,
+	err error) {
+	detectMu.Lock()
+	defer detectMu.Unlock()
+	defer func() {
+		if recover() != nil {
+			found, err = nil, fmt.Errorf("%s: the gitleaks detector failed on this file", path)
+		}
+	}()
+	return d.Detect(detect.Fragment{Raw: string(data), FilePath: path}), nil
+}
+
 // hit is one rule matching on one line.
 type hit struct {
 	Rule string
@@ -75,9 +90,10 @@ func find(path string, data []byte) ([]hit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading the gitleaks rules: %w", err)
 	}
-	detectMu.Lock()
-	found := d.Detect(detect.Fragment{Raw: string(data), FilePath: path})
-	detectMu.Unlock()
+	found, err := detectLocked(d, path, data)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[hit]bool{}
 	var out []hit
 	all := localRules(data)
