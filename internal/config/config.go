@@ -30,14 +30,27 @@ func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
 // Target is one thing to scan.
 type Target struct {
 	Name string `json:"name"`
-	// URL addresses the target: postgres://user@host:5432/db. It never
-	// holds a password in a valid config; see PasswordEnv.
-	URL string `json:"url"`
+	// URL addresses a server or endpoint: postgres://user@host:5432/db,
+	// tls://host:443, smtp://host:25, https://host/path. It never holds a
+	// password in a valid config; see PasswordEnv. A target has a URL or a
+	// Path, never both.
+	URL string `json:"url,omitempty"`
+	// Path is a directory or file to read (Terraform, manifests, configs),
+	// relative to the working directory.
+	Path string `json:"path,omitempty"`
 	// PasswordEnv names an environment variable holding the password.
 	PasswordEnv string `json:"password_env,omitempty"`
 	// BreakGlassRole names the emergency-access role (164.312(a)(2)(ii)).
 	BreakGlassRole string `json:"break_glass_role,omitempty"`
-	Pos            Pos    `json:"-"`
+	// SessionCookies names a web application's session cookies.
+	SessionCookies []string `json:"session_cookies,omitempty"`
+	// IdleLimit is a web session's longest allowed idle time (default 15m).
+	IdleLimit time.Duration `json:"idle_limit,omitempty"`
+	// ProtectedPaths are the web pages that show ePHI and must not be cached.
+	ProtectedPaths []string `json:"protected_paths,omitempty"`
+	// HTTPURL is where a web application's plain HTTP is served.
+	HTTPURL string `json:"http_url,omitempty"`
+	Pos     Pos    `json:"-"`
 }
 
 // Placeholder marks a field of the decisions template still to be filled

@@ -54,7 +54,8 @@ func TestParseReportsErrors(t *testing.T) {
 		{"merge keys are refused",
 			"targets:\n  - &base {name: a, url: 'postgres://h/d'}\n  - <<: *base\n    name: b\n",
 			"k.yaml:3: targets[1].\"<<\": merge keys are not supported: write the entries out\n" +
-				"k.yaml:3: targets[1].url: missing: every target needs a url"},
+				"k.yaml:3: targets[1]: a target has either a url (a server or endpoint) or a path " +
+				"(a directory or file to read), not both or neither"},
 		{"a mapping where a list belongs is an error", "targets:\n  name: x\n",
 			"k.yaml:2: targets: expected a list, found a mapping"},
 		{"a value where a mapping belongs is an error", "waivers:\n  - W-1\n",
@@ -68,7 +69,15 @@ func TestParseReportsErrors(t *testing.T) {
 		// Targets.
 		{"a target needs a name and a url", "targets:\n  - password_env: X\n",
 			"k.yaml:2: targets[0].name: missing: every target needs a name\n" +
-				"k.yaml:2: targets[0].url: missing: every target needs a url"},
+				"k.yaml:2: targets[0]: a target has either a url (a server or endpoint) or a path " +
+				"(a directory or file to read), not both or neither"},
+		{"a target has a url or a path, not both",
+			"targets:\n  - name: a\n    url: tls://h:443\n    path: ./infra\n",
+			"k.yaml:2: targets[0]: a target has either a url (a server or endpoint) or a path " +
+				"(a directory or file to read), not both or neither"},
+		{"an idle limit is a duration",
+			"targets:\n  - name: a\n    url: https://h/\n    idle_limit: forever\n",
+			`k.yaml:4: targets[0].idle_limit: "forever" is not a duration such as 15m`},
 		{"a target name is lower-case words",
 			"targets:\n  - name: Clinic DB\n    url: postgres://h/d\n",
 			`k.yaml:2: targets[0].name: "Clinic DB" is not a target name: ` +
@@ -105,7 +114,8 @@ func TestParseReportsErrors(t *testing.T) {
 		{"a url scheme other than postgres is refused",
 			"targets:\n  - name: db\n    url: mysql://h/d\n",
 			`k.yaml:3: targets[0].url: url scheme "mysql" is not supported: ` +
-				"use postgres:// or postgresql://"},
+				"use postgres://, postgresql://, tls://, https://, smtp://, submission://, " +
+				"imap://, pop3://, ldap://"},
 		{"a url needs a scheme",
 			"targets:\n  - name: db\n    url: h/d\n",
 			"k.yaml:3: targets[0].url: url has no scheme: " +

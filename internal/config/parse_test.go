@@ -136,7 +136,7 @@ func TestParseReadsAFullConfig(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Parse mismatch (-want +got):\n%s", diff)
 	}
-	if tg, ok := got.Target("billing.db_2"); !ok || tg != want.Targets[1] {
+	if tg, ok := got.Target("billing.db_2"); !ok || !cmp.Equal(tg, want.Targets[1]) {
 		t.Errorf("Target(billing.db_2) = %+v, %v", tg, ok)
 	}
 	if _, ok := got.Target("nope"); ok {

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -16,16 +18,33 @@ var (
 
 // target reads one entry of targets. Pos.Line is 0 when n is no mapping.
 func (p *parser) target(n *yaml.Node, key string) Target {
-	e, ok := p.mapping(n, key, "name", "url", "password_env", "break_glass_role")
+	e, ok := p.mapping(n, key, "name", "url", "path", "password_env", "break_glass_role",
+		"session_cookies", "idle_limit", "protected_paths", "http_url")
 	if !ok {
 		return Target{}
 	}
 	t := Target{
 		Name:           e.required("name", "missing: every target needs a name"),
-		URL:            e.required("url", "missing: every target needs a url"),
+		URL:            e.str("url"),
+		Path:           e.str("path"),
 		PasswordEnv:    e.str("password_env"),
 		BreakGlassRole: e.str("break_glass_role"),
+		SessionCookies: e.strs("session_cookies"),
+		ProtectedPaths: e.strs("protected_paths"),
+		HTTPURL:        e.str("http_url"),
 		Pos:            Pos{File: p.file, Line: n.Line},
+	}
+	if (t.URL == "") == (t.Path == "") {
+		p.add(n.Line, key, "a target has either a url (a server or endpoint) or a path "+
+			"(a directory or file to read), not both or neither")
+	}
+	if s := e.str("idle_limit"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			p.addf(e.line("idle_limit"), join(key, "idle_limit"),
+				"%s is not a duration such as 15m", quote(s))
+		}
+		t.IdleLimit = d
 	}
 	if t.Name != "" && !validName(t.Name) {
 		p.addf(e.line("name"), join(key, "name"),
@@ -50,6 +69,11 @@ func validName(s string) bool {
 		strings.ContainsAny(s, "abcdefghijklmnopqrstuvwxyz0123456789")
 }
 
+// schemes are the URL schemes a target may use: a PostgreSQL server, a TLS
+// endpoint (directly or through STARTTLS) or a web application.
+var schemes = []string{"postgres", "postgresql", "tls", "https", "smtp", "submission", "imap",
+	"pop3", "ldap"}
+
 const passwordMsg = "url contains a password: use PGPASSWORD, a pgpass file or password_env"
 
 // checkURL returns what is wrong with a target URL, or "". Its messages
@@ -72,9 +96,9 @@ func checkURL(s string) string {
 	switch scheme := strings.ToLower(u.Scheme); {
 	case scheme == "":
 		return "url has no scheme: write it as postgres://user@host:5432/db"
-	case scheme != "postgres" && scheme != "postgresql":
-		return fmt.Sprintf("url scheme %s is not supported: use postgres:// or postgresql://",
-			quote(u.Scheme))
+	case !slices.Contains(schemes, scheme):
+		return fmt.Sprintf("url scheme %s is not supported: use %s", quote(u.Scheme),
+			strings.Join(schemes, "://, ")+"://")
 	case u.Opaque != "":
 		return "url is not a valid URL: write it as postgres://user@host:5432/db"
 	}

@@ -111,6 +111,8 @@ func FromConfig(c config.Target, getenv func(string) string) (Target, error) {
 		t.Password = getenv(c.PasswordEnv)
 	}
 	t.BreakGlassRole = c.BreakGlassRole
+	t.Web = webapp.Options{SessionCookies: c.SessionCookies, IdleLimit: c.IdleLimit,
+		Protected: c.ProtectedPaths, HTTPURL: c.HTTPURL}
 	return t, nil
 }
 

@@ -4,8 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/kollguard/kollguard/internal/config"
+	"github.com/kollguard/kollguard/internal/webapp"
 )
 
 func TestParseTarget(t *testing.T) {
@@ -21,6 +25,13 @@ func TestParseTarget(t *testing.T) {
 		{name: "a password in the URL moves out of it",
 			arg: "postgresql://scan:s3cr3t@db/clinic?sslmode=require", wantName: "db/clinic",
 			wantURL: "postgresql://scan@db/clinic?sslmode=require", wantPassword: "s3cr3t"},
+		{name: "an https URL is a web application named after its endpoint",
+			arg: "https://portal.example/app", wantName: "portal.example:443",
+			wantURL: "https://portal.example/app"},
+		{name: "an smtp URL is a TLS endpoint", arg: "smtp://mail.example:587",
+			wantName: "mail.example:587", wantURL: "smtp://mail.example:587"},
+		{name: "an endpoint URL with a password is refused without it",
+			arg: "https://u:hunter22@portal.example/", errHas: "no user or password"},
 		{name: "a URL without a host is refused", arg: "postgres:///clinic",
 			errHas: "no host"},
 		{name: "a path that exists is not scanned yet", arg: ".", unsupported: true},
@@ -65,6 +76,21 @@ func TestFromConfigReadsThePasswordFromTheNamedVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Name != "clinic-db" || got.Password != "pw" || got.BreakGlassRole != "breakglass" {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestFromConfigCarriesWebOptions(t *testing.T) {
+	c := config.Target{Name: "portal", URL: "https://portal.example/app",
+		SessionCookies: []string{"sid"}, IdleLimit: 10 * time.Minute,
+		ProtectedPaths: []string{"/chart"}, HTTPURL: "http://portal.example:8080/"}
+	got, err := FromConfig(c, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := webapp.Options{SessionCookies: []string{"sid"}, IdleLimit: 10 * time.Minute,
+		Protected: []string{"/chart"}, HTTPURL: "http://portal.example:8080/"}
+	if got.Kind != KindWebApp || !cmp.Equal(got.Web, want) {
 		t.Errorf("got %+v", got)
 	}
 }
