@@ -50,7 +50,25 @@ type Target struct {
 	ProtectedPaths []string `json:"protected_paths,omitempty"`
 	// HTTPURL is where a web application's plain HTTP is served.
 	HTTPURL string `json:"http_url,omitempty"`
-	Pos     Pos    `json:"-"`
+	// AppRoles are the roles the application connects to a PostgreSQL
+	// target as; empty means every non-superuser login role.
+	AppRoles []string `json:"app_roles,omitempty"`
+	// TenantColumns name the tenant key columns; empty means the default
+	// names (tenant_id, org_id, clinic_id, ...).
+	TenantColumns []string `json:"tenant_columns,omitempty"`
+	// EPHI adds tables or columns to the ePHI inventory or takes them out.
+	EPHI EPHIScope `json:"ephi,omitzero"`
+	// AuditTables name the application's audit tables besides those found
+	// by name: name or schema.name globs.
+	AuditTables []string `json:"audit_tables,omitempty"`
+	Pos         Pos      `json:"-"`
+}
+
+// EPHIScope is the ephi key of a target: patterns of the form name,
+// schema.name or schema.name.column, each part a glob.
+type EPHIScope struct {
+	Include []string `json:"include,omitempty"`
+	Exclude []string `json:"exclude,omitempty"`
 }
 
 // Placeholder marks a field of the decisions template still to be filled

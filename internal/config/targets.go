@@ -19,7 +19,8 @@ var (
 // target reads one entry of targets. Pos.Line is 0 when n is no mapping.
 func (p *parser) target(n *yaml.Node, key string) Target {
 	e, ok := p.mapping(n, key, "name", "url", "path", "password_env", "break_glass_role",
-		"session_cookies", "idle_limit", "protected_paths", "http_url")
+		"session_cookies", "idle_limit", "protected_paths", "http_url",
+		"app_roles", "tenant_columns", "ephi", "audit_tables")
 	if !ok {
 		return Target{}
 	}
@@ -32,6 +33,10 @@ func (p *parser) target(n *yaml.Node, key string) Target {
 		SessionCookies: e.strs("session_cookies"),
 		ProtectedPaths: e.strs("protected_paths"),
 		HTTPURL:        e.str("http_url"),
+		AppRoles:       e.strs("app_roles"),
+		TenantColumns:  e.strs("tenant_columns"),
+		EPHI:           p.ephiScope(e),
+		AuditTables:    e.patterns("audit_tables", 2),
 		Pos:            Pos{File: p.file, Line: n.Line},
 	}
 	if (t.URL == "") == (t.Path == "") {
