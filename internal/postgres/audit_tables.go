@@ -211,3 +211,7 @@ func evalTamperEvident(c check.Check, s *Snapshot, target string, opts Options) 
 	}
 	return out
 }
+
+// BUG(kollguard): pgaudit.role is taken from the scanning session, which
+// includes per-database settings; a per-role pgaudit.role or pgaudit.log of
+// an application role is not applied to that role.

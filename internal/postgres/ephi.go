@@ -189,3 +189,9 @@ func textMentionsEPHI(text string) (string, bool) {
 	}
 	return "", false
 }
+
+// BUG(kollguard): discovery is by English names and comments only: columns
+// named in other languages, abbreviations outside the vocabulary, and ePHI
+// kept in JSON or free-text columns with neutral names are missed; list
+// them under ephi.include. Weak words (name, city, notes) count only in
+// tables named after people or care, or that hold a strong column.

@@ -178,6 +178,10 @@ func (e EPHITable) describe() string {
 	return e.qualified() + ": " + strings.Join(parts, "; ")
 }
 
+// maxListed is how many ePHI tables the inventory's message names; the
+// evidence lists them all.
+const maxListed = 50
+
 // evalInventory lists the ePHI tables: an info finding that always passes,
 // so that a report shows what the other checks treated as ePHI.
 func evalInventory(c check.Check, s *Snapshot, target string, opts Options) []check.Finding {
@@ -193,7 +197,12 @@ func evalInventory(c check.Check, s *Snapshot, target string, opts Options) []ch
 	for i, e := range inv {
 		names[i], lines[i] = e.qualified(), e.describe()
 	}
+	shown := names
+	if len(shown) > maxListed {
+		shown = append(shown[:maxListed:maxListed],
+			fmt.Sprintf("and %d more (see the evidence)", len(names)-maxListed))
+	}
 	return []check.Finding{c.Resultf(target, "ePHI inventory", check.Pass,
-		"%d tables treated as ePHI: %s", len(inv), strings.Join(names, ", ")).
+		"%d tables treated as ePHI: %s", len(inv), strings.Join(shown, ", ")).
 		With("tables", names).With("why", lines)}
 }

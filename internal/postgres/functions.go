@@ -131,3 +131,10 @@ func (f Function) pinsSearchPath() bool {
 	}
 	return false
 }
+
+// BUG(kollguard): the tables a function reads are found by name in the
+// bodies of SQL and PL/pgSQL functions: dynamic SQL (EXECUTE format(...)),
+// calls to other functions and other languages are not followed, and a
+// bare name counts for every schema holding a table of that name. A
+// SECURITY DEFINER function whose body cannot be read is reported when its
+// owner bypasses every policy.

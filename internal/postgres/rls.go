@@ -235,3 +235,20 @@ func (a *analysis) canExecute(role string, f Function) bool {
 	privs := a.privsOf(role)
 	return slices.ContainsFunc(f.Executors, func(r string) bool { return privs[r] })
 }
+
+// BUG(kollguard): privileges are judged from table grants, ownership and
+// role membership only: column-level grants, USAGE on the schema and
+// default privileges for future tables are not considered, so a role with
+// SELECT on a table in a schema it cannot use is still counted as a reader,
+// and one with SELECT on some columns only is not.
+
+// BUG(kollguard): membership follows PostgreSQL 15 rules (every membership
+// allows SET ROLE; INHERIT is a property of the member). The SET and
+// INHERIT options of PostgreSQL 16 grants are not read, so on 16 and later
+// some SET ROLE paths reported may not exist.
+
+// BUG(kollguard): a policy counts as keyed on the tenant when its
+// expression names the tenant column; whether it compares that column with
+// the session's tenant (rather than, say, a constant) is not proven, and
+// tenancy enforced by role per tenant (current_user) is reported as
+// ignoring the key.

@@ -4,6 +4,13 @@
 // Snapshot over one read-only session, and Evaluate runs the pure checks of
 // Checks on it.
 //
+// Beyond settings, Collect reads what tenant isolation is judged on
+// (policies, views, functions, grants, triggers), finds the tables that hold
+// ePHI from names, comments and security labels, and, for a server on the
+// same host, looks at the storage under its data directory. Evaluate then
+// follows the leak paths around row-level security (role -> object ->
+// table) for the roles the application connects as.
+//
 // Collect never reads rows of application tables and never lets a password
 // hash into the process: whether a role holds an MD5 hash is computed by the
 // server. What the scanning role may not see is recorded in the snapshot and
