@@ -226,7 +226,8 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no command", nil, ""},
 		{"an unknown command", []string{"frobnicate"}, "unknown command"},
-		{"scan with nothing to scan", []string{"scan"}, "nothing to scan"},
+		{"a target path that does not exist", []string{"scan", "/nonexistent/infra"},
+			"not a target"},
 		{"an unknown format", []string{"scan", "--format", "pdf", "postgres://u@h/db"}, "pdf"},
 		{"a bad --fail-on", []string{"scan", "--fail-on", "met", "postgres://u@h/db"}, "met"},
 		{"a target of an unknown scheme", []string{"scan", "ftp://h/x"}, "unknown scheme"},
@@ -345,5 +346,43 @@ func TestDemo(t *testing.T) {
 	}
 	if strings.Contains(out+stderr, "not-a-secret") {
 		t.Error("demo output shows a role password")
+	}
+}
+
+func TestScanOfTheBundledExampleNeedsNoConfigAndNoNetwork(t *testing.T) {
+	code, out, stderr := run(t, nil, "scan", "--format", "json", "../../examples/clinic-infra")
+	if code != ExitFail {
+		t.Fatalf("exit %d, want 1: the example has mistakes; stderr %s", code, stderr)
+	}
+	var r struct {
+		Targets  []struct{ Name, Kind, Status string }
+		Findings []struct {
+			Check, Status string
+			Location      *struct {
+				Path string
+				Line int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Targets) != 1 || r.Targets[0].Kind != "files" || r.Targets[0].Status != "scanned" {
+		t.Fatalf("targets = %+v", r.Targets)
+	}
+	failing := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Status == "fail" {
+			failing[strings.SplitN(f.Check, ".", 2)[0]] = true
+			// Line 0 is a setting left at its default: the file, not a line.
+			if f.Location == nil || f.Location.Path == "" {
+				t.Errorf("failing %s does not name its file", f.Check)
+			}
+		}
+	}
+	for _, kind := range []string{"terraform", "kubernetes", "nginx", "sshd", "postgres"} {
+		if !failing[kind] {
+			t.Errorf("no failing %s finding in the example; failing kinds: %v", kind, failing)
+		}
 	}
 }

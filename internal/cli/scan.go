@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kollguard/kollguard/internal/assess"
@@ -16,6 +17,7 @@ import (
 	"github.com/kollguard/kollguard/internal/redact"
 	"github.com/kollguard/kollguard/internal/report"
 	"github.com/kollguard/kollguard/internal/scan"
+	"github.com/kollguard/kollguard/internal/terraform"
 	"github.com/kollguard/kollguard/internal/tlsprobe"
 )
 
@@ -30,7 +32,14 @@ type scanOptions struct {
 	timeout    time.Duration
 	profile    string
 	caFile     string
+	varFiles   stringList
 }
+
+// stringList is a flag that may be given several times.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
 // tlsFlags adds the flags that tune TLS probes.
 func tlsFlags(fs *flag.FlagSet, profile, caFile *string) {
@@ -67,6 +76,8 @@ func (e *env) scan(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&o.verbose, "v", false, "log progress to stderr")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "time allowed for each target")
 	tlsFlags(fs, &o.profile, &o.caFile)
+	fs.Var(&o.varFiles, "var-file", "Terraform variables `FILE` for directory targets "+
+		"(repeatable; after terraform.tfvars and *.auto.tfvars)")
 	args, err := parseInterleaved(fs, args)
 	if err != nil {
 		return ExitConfig, err
@@ -77,6 +88,9 @@ func (e *env) scan(ctx context.Context, args []string) (int, error) {
 	}
 	return e.execute(ctx, run)
 }
+
+// defaultConfig is read when scan is given neither targets nor -c.
+const defaultConfig = "kollguard.yaml"
 
 // scanRun is a validated scan, ready to execute.
 type scanRun struct {
@@ -95,7 +109,15 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run.scan = scan.Options{Timeout: o.timeout, TLS: tlsOpts}
+	run.scan = scan.Options{Timeout: o.timeout, TLS: tlsOpts,
+		Terraform: terraform.Options{VarFiles: o.varFiles, Env: os.Environ()}}
+	if o.configPath == "" && len(args) == 0 {
+		if _, err := os.Stat(defaultConfig); err == nil {
+			o.configPath = defaultConfig
+		} else {
+			args = []string{"."}
+		}
+	}
 	if !slices.Contains(report.Formats, o.format) {
 		return nil, usagef("--format %q: want text, json or sarif", o.format)
 	}
@@ -130,9 +152,9 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	for _, t := range run.targets {
 		e.secrets.Add(t.Password)
 	}
-	if len(run.targets) == 0 && o.configPath == "" {
-		return nil, usagef("nothing to scan: give a TARGET such as " +
-			"postgres://user@host:5432/db, or -c kollguard.yaml")
+	run.scan.ApprovedWaivers = map[string]bool{}
+	for _, w := range run.cfg.Waivers {
+		run.scan.ApprovedWaivers[w.ID] = true
 	}
 	return run, nil
 }

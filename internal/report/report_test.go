@@ -36,7 +36,8 @@ func fixture(t *testing.T) *Report {
 	t.Helper()
 	expires, _ := config.ParseDate("2027-01-31")
 	findings := []check.Finding{
-		sslCheck.Result("clinic-db", "server", check.Fail, "ssl is off").With("ssl", "off"),
+		sslCheck.Result("clinic-db", "server", check.Fail, "ssl is off").With("ssl", "off").
+			At("servers/postgresql.conf", 12),
 		logCheck.Result("clinic-db", "server", check.Fail, "log_connections is off"),
 		logCheck.Result("billing-db", "server", check.Unknown, "setting hidden: needs "+
 			"pg_read_all_settings"),

@@ -56,7 +56,17 @@ type sarifResult struct {
 }
 
 type sarifLocation struct {
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogical `json:"logicalLocations"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation struct {
+		URI string `json:"uri"`
+	} `json:"artifactLocation"`
+	Region struct {
+		StartLine int `json:"startLine"`
+	} `json:"region"`
 }
 
 type sarifLogical struct {
@@ -116,6 +126,11 @@ func sarifFinding(f check.Finding) (sarifResult, bool) {
 		}}}},
 		Properties: map[string]any{"target": f.Target, "safeguards": f.Safeguards,
 			"evidence": f.Evidence},
+	}
+	if l := f.Location; l != nil && l.Line > 0 {
+		p := &sarifPhysical{}
+		p.ArtifactLocation.URI, p.Region.StartLine = l.Path, l.Line
+		res.Locations[0].PhysicalLocation = p
 	}
 	switch f.Status {
 	case check.Fail:

@@ -121,8 +121,11 @@ func (t *textWriter) findings(title string, keep func(check.Finding) bool) {
 		if f.Status != check.Fail {
 			label, color = string(f.Status), t.p.verdict[assess.Unverified]
 		}
-		t.printf("  %s[%s]%s %s  %s  %s\n", color, label, t.p.reset, f.Check, f.Target,
-			f.Resource)
+		where := f.Resource
+		if f.Location != nil {
+			where += fmt.Sprintf(" (%s:%d)", f.Location.Path, f.Location.Line)
+		}
+		t.printf("  %s[%s]%s %s  %s  %s\n", color, label, t.p.reset, f.Check, f.Target, where)
 		t.wrap("      ", f.Message)
 		if ev := evidence(f.Evidence); ev != "" {
 			t.wrap("      "+t.p.dim+"evidence: ", ev+t.p.reset)

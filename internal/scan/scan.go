@@ -7,15 +7,22 @@ import (
 	"time"
 
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/inline"
+	"github.com/kollguard/kollguard/internal/manifest"
 	"github.com/kollguard/kollguard/internal/postgres"
 	"github.com/kollguard/kollguard/internal/report"
+	"github.com/kollguard/kollguard/internal/secrets"
+	"github.com/kollguard/kollguard/internal/serverconf"
+	"github.com/kollguard/kollguard/internal/terraform"
 	"github.com/kollguard/kollguard/internal/tlsprobe"
 	"github.com/kollguard/kollguard/internal/webapp"
 )
 
 // Checks returns every check KollGuard knows, of every target kind.
 func Checks() *check.Set {
-	return check.NewSet(postgres.Checks(), tlsprobe.Checks(), webapp.Checks())
+	return check.NewSet(postgres.Checks(), tlsprobe.Checks(), webapp.Checks(),
+		terraform.Checks(), manifest.Checks(), serverconf.Checks(), secrets.Checks(),
+		inline.Checks(), []check.Check{checkFiles})
 }
 
 // Options apply to every target of a scan.
@@ -25,6 +32,11 @@ type Options struct {
 	// TLS tunes every TLS probe: of tls:// and https:// targets and of
 	// PostgreSQL servers that have ssl on.
 	TLS tlsprobe.Options
+	// Terraform sets variables for Terraform root modules.
+	Terraform terraform.Options
+	// ApprovedWaivers are the waiver IDs of the config; an inline mark in a
+	// file that names any other is itself a finding.
+	ApprovedWaivers map[string]bool
 }
 
 // Result is what scanning a list of targets produced, in target order.
@@ -76,6 +88,7 @@ var scanners = map[string]scanner{
 	KindPostgres: scanPostgres,
 	KindTLS:      scanTLS,
 	KindWebApp:   scanWebApp,
+	KindFiles:    scanFiles,
 }
 
 // scanPostgres reads the server's catalogs and, when it has ssl on, probes
@@ -85,9 +98,9 @@ func scanPostgres(ctx context.Context, t Target, o Options) ([]check.Finding, er
 	if err != nil {
 		return postgres.Unreachable(t.Name, err), err
 	}
-	findings := postgres.Evaluate(snap, t.Name, postgres.Options{
-		BreakGlassRole: t.BreakGlassRole,
-	})
+	opts := t.Postgres
+	opts.BreakGlassRole = t.BreakGlassRole
+	findings := postgres.Evaluate(snap, t.Name, opts)
 	if s, ok := snap.Settings["ssl"]; !ok || s.Value != "on" {
 		return findings, nil
 	}

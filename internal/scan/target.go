@@ -11,10 +11,12 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/kollguard/kollguard/internal/config"
+	"github.com/kollguard/kollguard/internal/postgres"
 	"github.com/kollguard/kollguard/internal/tlsprobe"
 	"github.com/kollguard/kollguard/internal/webapp"
 )
@@ -24,6 +26,7 @@ const (
 	KindPostgres = "postgres" // a live PostgreSQL server
 	KindTLS      = "tls"      // a TLS endpoint, direct or through STARTTLS
 	KindWebApp   = "webapp"   // a web application over HTTPS
+	KindFiles    = "files"    // a directory or file: Terraform, manifests, configs
 )
 
 // Target is one thing to scan, resolved from the command line or the config.
@@ -36,6 +39,9 @@ type Target struct {
 	// find one (PGPASSWORD, a pgpass file). It is never printed.
 	Password       string
 	BreakGlassRole string
+	// Postgres tunes the tenancy, ePHI and audit checks of a PostgreSQL
+	// server; Evaluate gets BreakGlassRole besides.
+	Postgres postgres.Options
 	// Web tunes the checks of a web application.
 	Web webapp.Options
 }
@@ -49,13 +55,11 @@ var ErrUnsupported = errors.New("unsupported target")
 // ParseTarget reads a TARGET argument of `kollguard scan`. A password in a
 // postgres URL is taken out of the URL and kept in Password.
 func ParseTarget(arg string) (Target, error) {
+	if _, err := os.Stat(arg); err == nil && !strings.Contains(arg, "://") {
+		return FilesTarget(arg, ""), nil
+	}
 	u, err := url.Parse(arg)
 	if err != nil || u.Scheme == "" {
-		if _, statErr := os.Stat(arg); statErr == nil {
-			return Target{}, fmt.Errorf("%s: %w: directory and file targets are not "+
-				"scanned yet (Terraform, Kubernetes and config files are planned)",
-				arg, ErrUnsupported)
-		}
 		return Target{}, fmt.Errorf("%s: not a target: want postgres://user@host:port/db",
 			RedactURL(arg))
 	}
@@ -96,9 +100,28 @@ func endpointTarget(u *url.URL, name, kind string) (Target, error) {
 	return Target{Name: name, Kind: kind, URL: u.String()}, nil
 }
 
+// FilesTarget is a directory or file to read, named after it unless name
+// is given.
+func FilesTarget(path, name string) Target {
+	path = filepath.Clean(path)
+	if name == "" {
+		name = filepath.Base(path)
+		if abs, err := filepath.Abs(path); err == nil && name == "." {
+			name = filepath.Base(abs)
+		}
+	}
+	return Target{Name: name, Kind: KindFiles, URL: path}
+}
+
 // FromConfig resolves a config target, reading its password from the
 // environment variable the config names.
 func FromConfig(c config.Target, getenv func(string) string) (Target, error) {
+	if c.Path != "" {
+		if _, err := os.Stat(c.Path); err != nil {
+			return Target{}, fmt.Errorf("%s: target %s: %w", c.Pos, c.Name, err)
+		}
+		return FilesTarget(c.Path, c.Name), nil
+	}
 	u, err := url.Parse(c.URL)
 	if err != nil {
 		return Target{}, fmt.Errorf("%s: target %s: %v", c.Pos, c.Name, err)
@@ -111,6 +134,8 @@ func FromConfig(c config.Target, getenv func(string) string) (Target, error) {
 		t.Password = getenv(c.PasswordEnv)
 	}
 	t.BreakGlassRole = c.BreakGlassRole
+	t.Postgres = postgres.Options{AppRoles: c.AppRoles, TenantColumns: c.TenantColumns,
+		EPHIInclude: c.EPHI.Include, EPHIExclude: c.EPHI.Exclude, AuditTables: c.AuditTables}
 	t.Web = webapp.Options{SessionCookies: c.SessionCookies, IdleLimit: c.IdleLimit,
 		Protected: c.ProtectedPaths, HTTPURL: c.HTTPURL}
 	return t, nil
