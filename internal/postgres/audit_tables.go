@@ -43,7 +43,11 @@ func evalReadAudit(c check.Check, s *Snapshot, target string, opts Options) []ch
 		return []check.Finding{c.Result(target, "ePHI tables", check.Pass,
 			"no ePHI table to audit (see postgres.ephi.inventory)")}
 	}
-	if _, loaded := s.setting("pgaudit.log"); !loaded && s.ReadAllSettings {
+	if _, loaded := s.setting("pgaudit.log"); !loaded {
+		if !s.ReadAllSettings {
+			return []check.Finding{c.Resultf(target, "pgaudit", check.Unknown,
+				"pgaudit.log could not be read: %s", s.MissingSettings["pgaudit.log"])}
+		}
 		return []check.Finding{c.Result(target, "pgaudit", check.Fail,
 			"pgaudit is not loaded: reads of ePHI tables are not recorded")}
 	}
