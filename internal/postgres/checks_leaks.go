@@ -29,8 +29,8 @@ func evalDefinerViews(c check.Check, s *Snapshot, target string, opts Options) [
 			}
 			for _, l := range a.viewLeaks(v, r, r, []string{"role " + r}, 0) {
 				out = append(out, leak(c, target, l.path, "%s %s: %s reads tenant table %s "+
-					"through it with %s's rights, and %s %s", viewKind(l.view), l.view.qualified(),
-					r, l.table, l.runner, l.runner, l.why))
+					"through it with %s's rights, and %s", viewKind(l.view), l.view.qualified(),
+					r, l.table, l.runner, l.why))
 			}
 		}
 	}
@@ -66,15 +66,28 @@ func (a *analysis) viewLeaks(v *View, caller, app string, path []string, depth i
 			continue
 		}
 		t, ok := a.tables[dep]
-		if _, tenant := a.tenant[dep]; !ok || !tenant || !t.RLS || runner == app {
+		if _, tenant := a.tenant[dep]; !ok || !tenant || runner == app {
 			continue
 		}
-		if why := a.bypassesOn(runner, t); why != "" {
+		if why := a.unguarded(runner, t); why != "" {
 			out = append(out, viewLeak{view: v, table: dep, runner: runner, why: why,
 				path: append(append([]string(nil), path...), dep)})
 		}
 	}
 	return out
+}
+
+// unguarded says, as a clause, why role reads every tenant's rows of t:
+// row-level security is off on it, or role bypasses its policies; "" when
+// the policies apply.
+func (a *analysis) unguarded(role string, t *Table) string {
+	if !t.RLS {
+		return "row-level security is disabled on " + t.qualified()
+	}
+	if why := a.bypassesOn(role, t); why != "" {
+		return role + " " + why
+	}
+	return ""
 }
 
 func viewKind(v *View) string {
@@ -141,9 +154,9 @@ func (a *analysis) functionLeaks(c check.Check, target string, f Function,
 		if _, tenant := a.tenant[q]; !tenant || t == nil {
 			continue
 		}
-		if why := a.bypassesOn(f.Owner, t); why != "" {
+		if why := a.unguarded(f.Owner, t); why != "" {
 			out = append(out, leak(c, target, append(head, q), "SECURITY DEFINER function %s "+
-				"runs as %s, which %s, and reads %s%s", f.Signature, f.Owner, why, q, pin).
+				"runs as %s and reads %s, and %s%s", f.Signature, f.Owner, q, why, pin).
 				With("search_path_pinned", pin == ""))
 		}
 	}

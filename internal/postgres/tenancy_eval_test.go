@@ -85,6 +85,13 @@ func TestTenancyEvaluation(t *testing.T) {
 					Grants:    map[string][]string{"PUBLIC": {"SELECT"}}},
 			}
 		}, "postgres.rls.definer-views"},
+		{"a view over a tenant table without RLS leaks to its readers", func(s *Snapshot) {
+			s.Tables[0].RLS = false
+			s.Tables[0].Grants = nil
+			s.Views = []View{{Schema: "public", Name: "all_visits", Kind: "v", Owner: "owner",
+				SecurityInvoker: false, DependsOn: []string{"public.visits"},
+				Grants: map[string][]string{"app": {"SELECT"}}}}
+		}, "postgres.rls.definer-views"},
 		{"pgaudit's own SECURITY DEFINER functions are left out", func(s *Snapshot) {
 			s.Functions = []Function{{Signature: "public.pgaudit_ddl_command_end()",
 				Owner: "postgres", SecurityDefiner: true, Executors: []string{"PUBLIC"},

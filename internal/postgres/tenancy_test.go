@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -267,4 +269,24 @@ func TestCorrectMultiTenantSetupHasNoFailingFinding(t *testing.T) {
 				s.EPHI)
 		}
 	})
+}
+
+func TestTenancySnapshotSurvivesJSON(t *testing.T) {
+	needClusters(t)
+	s, before := tenancyFindings(t, "clinic_bad", Options{})
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Snapshot
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.SchemaVersion != SchemaVersion {
+		t.Errorf("schema version = %d, want %d", back.SchemaVersion, SchemaVersion)
+	}
+	after := Evaluate(&back, "clinic_bad", Options{})
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("findings differ after a JSON round trip (-before +after):\n%s", diff)
+	}
 }
