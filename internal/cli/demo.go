@@ -6,12 +6,15 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/kollguard/kollguard/internal/assess"
 	"github.com/kollguard/kollguard/internal/config"
 	"github.com/kollguard/kollguard/internal/pgcluster"
 	"github.com/kollguard/kollguard/internal/scan"
+	"github.com/kollguard/kollguard/internal/tlsprobe"
+	"github.com/kollguard/kollguard/internal/webapp"
 )
 
 // The demo clinic: a schema with realistic mistakes, and the decisions and
@@ -71,21 +74,48 @@ func (e *env) demo(ctx context.Context, args []string) (int, error) {
 	}
 	e.secrets.Add(target.Password)
 
+	p, err := startPortal()
+	if err != nil {
+		return ExitFail, fmt.Errorf("demo: starting the patient portal: %w", err)
+	}
+	defer p.stop()
+	targets := []scan.Target{target, {Name: "patient-portal", Kind: scan.KindWebApp,
+		URL: p.httpsURL, Web: webapp.Options{HTTPURL: p.httpURL,
+			Protected: []string{"/charts/1042"}}}}
+	if _, err := os.Stat(demoInfra); err == nil {
+		targets = append(targets, scan.FilesTarget(demoInfra, "clinic-infra"))
+	}
+
 	checks := scan.Checks()
 	cfg, err := config.Parse("demo/kollguard.yaml", demoConfig, checks)
 	if err != nil {
 		return ExitConfig, err
 	}
 	run := &scanRun{opts: o, failOn: assess.Unverified, cfg: cfg, checks: checks,
-		targets: []scan.Target{target}, scan: scan.Options{Timeout: time.Minute}}
+		targets: targets, scan: scan.Options{Timeout: time.Minute,
+			TLS: tlsprobe.Options{CAFile: p.caFile}, ApprovedWaivers: approved(cfg)}}
 	fmt.Fprintf(e.stderr, "kollguard demo: scanning %s as the least-privilege login "+
-		"kollguard\n\n", target.Address())
+		"kollguard, the patient portal at %s and, when run from the repository, the "+
+		"infrastructure code in %s\n\n", target.Address(), p.httpsURL, demoInfra)
 	code, err := e.execute(ctx, run)
 	if err == nil {
-		fmt.Fprintf(e.stderr, "\nkollguard demo: kollguard scan would exit %d on this "+
-			"database; the cluster is removed now.\n", code)
+		fmt.Fprintf(e.stderr, "\nkollguard demo: kollguard scan would exit %d on these "+
+			"targets; the cluster and the portal are removed now.\n", code)
 	}
 	return ExitOK, err
+}
+
+// demoInfra is the bundled example of a clinic's infrastructure code,
+// relative to the repository root.
+const demoInfra = "examples/clinic-infra"
+
+// approved returns the waiver IDs a config approves.
+func approved(cfg *config.Config) map[string]bool {
+	ids := map[string]bool{}
+	for _, w := range cfg.Waivers {
+		ids[w.ID] = true
+	}
+	return ids
 }
 
 // seedDemo creates the clinic database and the scanner's login, and returns

@@ -152,10 +152,7 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	for _, t := range run.targets {
 		e.secrets.Add(t.Password)
 	}
-	run.scan.ApprovedWaivers = map[string]bool{}
-	for _, w := range run.cfg.Waivers {
-		run.scan.ApprovedWaivers[w.ID] = true
-	}
+	run.scan.ApprovedWaivers = approved(run.cfg)
 	return run, nil
 }
 

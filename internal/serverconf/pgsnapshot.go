@@ -16,31 +16,34 @@ import (
 // recorded as unavailable, the way the live collector records what it may
 // not read, and the checks that need them report unknown with the reason.
 
+// overridesResource is the resource of findings about per-role and
+// per-database settings.
+const overridesResource = "pg_db_role_setting"
+
 // Reasons recorded for facts configuration files do not hold.
 const (
 	whyOverrides = "per-role and per-database settings (ALTER ROLE/DATABASE ... SET) are " +
 		"stored in the database, not in configuration files; scan the live server"
 	whyMD5 = "password hashes are stored in the database, not in configuration files; " +
 		"scan the live server"
-	whyLive = "this check judges roles, tables or policies, which are stored in the " +
-		"database, not in configuration files; scan the live server"
 	whyChecksums = "data_checksums is chosen by initdb and is not a postgresql.conf " +
 		"setting; scan the live server"
 )
 
 // fileChecks lists the PostgreSQL checks whose inputs configuration files
 // hold: server settings and pg_hba rules. Every other check judges facts
-// stored in the database (roles, tables, policies, functions) and reports
-// unknown for a snapshot built from files, whatever it would compute from
-// the snapshot's empty role and table lists.
+// stored in the database (roles, tables, policies, functions, per-role
+// settings, checksums chosen at initdb): it does not apply to files, as a
+// TLS check does not apply to a database, and yields no finding here. A
+// scan of the live server judges those.
 var fileChecks = map[string]bool{
 	"postgres.ssl.enabled": true, "postgres.ssl.min-protocol": true,
 	"postgres.password.encryption": true, "postgres.timeout.idle-session": true,
 	"postgres.timeout.idle-in-transaction": true, "postgres.log.connections": true,
 	"postgres.log.disconnections": true, "postgres.log.line-prefix": true,
 	"postgres.pgaudit.loaded": true, "postgres.pgaudit.classes": true,
-	"postgres.pgaudit.log-parameter": true, "postgres.integrity.data-checksums": true,
-	"postgres.hba.remote-plaintext": true, "postgres.hba.no-trust": true,
+	"postgres.pgaudit.log-parameter": true,
+	"postgres.hba.remote-plaintext":  true, "postgres.hba.no-trust": true,
 	"postgres.hba.no-password-methods": true,
 }
 
@@ -152,9 +155,8 @@ func (p *pgFiles) evaluate(target string) []check.Finding {
 	for _, f := range postgres.Evaluate(p.snapshot(), target, postgres.Options{}) {
 		hba := hbaChecks[f.Check]
 		switch {
-		case !fileChecks[f.Check]:
-			f.Status, f.Message, f.Resource = check.Unknown, whyLive, "database"
-			f.Evidence = map[string]any{"unavailable": whyLive}
+		case !fileChecks[f.Check], f.Resource == overridesResource:
+			continue // a fact of the live database, not of its files
 		case hba && p.hbaPath == "", !hba && p.conf == nil:
 			continue // the file these inputs come from is not there
 		}

@@ -187,10 +187,10 @@ func TestPGFilesChecks(t *testing.T) {
 			"postgres.hba.no-trust", check.Pass},
 		{"md5 for remote clients fails", hba("hostssl all all 10.0.0.0/8 md5"),
 			"postgres.hba.no-password-methods", check.Fail},
-		{"data checksums cannot be read from files", conf(""),
-			"postgres.integrity.data-checksums", check.Unknown},
-		{"role checks need the live server", conf(""), "postgres.roles.login-superuser",
-			check.Unknown},
+		{"data checksums, chosen at initdb, are not judged from files", conf(""),
+			"postgres.integrity.data-checksums", ""},
+		{"role checks are left to the live server", conf(""), "postgres.roles.login-superuser",
+			""},
 		{"a syntax error is an error finding", conf("ssl = = on"), "postgres.ssl.enabled",
 			check.Error},
 	})
@@ -202,17 +202,15 @@ func hba(rules string) map[string]string { return map[string]string{"pg_hba.conf
 const hbaGood = "local all all peer\nhostssl all all 0.0.0.0/0 scram-sha-256\n" +
 	"hostnossl all all 0.0.0.0/0 reject\n"
 
-func TestPerRoleSettingsAreUnknownFromFiles(t *testing.T) {
-	got := scanFiles(t, map[string]string{"postgresql.conf": "log_connections = on\n"})
+func TestFilesAreJudgedOnlyOnWhatFilesHold(t *testing.T) {
+	got := scanFiles(t, map[string]string{"postgresql.conf": "log_connections = on\n",
+		"pg_hba.conf": hbaGood})
 	for _, f := range got {
-		if f.Check == "postgres.log.connections" && f.Resource == "pg_db_role_setting" {
-			if f.Status != check.Unknown || !strings.Contains(f.Message, "scan the live server") {
-				t.Fatalf("got %s: %s", f.Status, f.Message)
-			}
-			return
+		if f.Resource == overridesResource || !fileChecks[f.Check] {
+			t.Errorf("%s on %s: a fact of the live database judged from files", f.Check,
+				f.Resource)
 		}
 	}
-	t.Fatal("no finding about per-role values of log_connections")
 }
 
 func TestFilesAndLiveShareCheckIDs(t *testing.T) {
@@ -227,14 +225,14 @@ func TestFilesAndLiveShareCheckIDs(t *testing.T) {
 			}
 		}
 	})
-	t.Run("a pair of files yields a finding for every live check", func(t *testing.T) {
+	t.Run("a pair of files yields a finding for every check files decide", func(t *testing.T) {
 		got := scanFiles(t, map[string]string{"postgresql.conf": "ssl = on",
 			"pg_hba.conf": hbaGood})
 		seen := map[string]bool{}
 		for _, f := range got {
 			seen[f.Check] = true
 		}
-		for id := range live {
+		for id := range fileChecks {
 			if !seen[id] {
 				t.Errorf("no finding of %s", id)
 			}
