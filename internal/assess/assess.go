@@ -38,7 +38,8 @@ type Input struct {
 	Decisions []config.Decision
 	Waivers   []config.Waiver
 	// All includes every safeguard of the rule; otherwise 164.312 and every
-	// other safeguard that a check or decision speaks to.
+	// other safeguard that a decision or a finding of this scan speaks to (a
+	// check of a kind of target the scan did not include says nothing).
 	All bool
 }
 
@@ -74,14 +75,14 @@ func Assess(in Input) *Assessment {
 	for _, sg := range catalog.All() {
 		checks := in.Checks.ForSafeguard(sg.ID)
 		dec := decisionFor(sg.ID, in.Decisions, in.Now)
-		if !in.All && !sg.Technical() && len(checks) == 0 && dec == nil {
-			continue
-		}
 		var mine []check.Finding
 		for _, f := range findings {
 			if slices.Contains(f.Safeguards, sg.ID) {
 				mine = append(mine, f)
 			}
+		}
+		if !in.All && !sg.Technical() && len(mine) == 0 && dec == nil {
+			continue
 		}
 		verdict, reason := judge(sg, mine, dec)
 		out.Safeguards = append(out.Safeguards, Safeguard{

@@ -130,8 +130,13 @@ func TestEveryTechnicalSafeguardIsAlwaysReported(t *testing.T) {
 			t.Errorf("%s has verdict %s but no reason", sg.ID, got.Verdict)
 		}
 	}
-	if got := find(a, "164.308(a)(7)(ii)(A)"); got.Verdict == "absent" {
-		t.Errorf("a safeguard with a check is missing from the default report")
+	if got := find(a, "164.308(a)(7)(ii)(A)"); got.Verdict != "absent" {
+		t.Errorf("a safeguard whose check found nothing in this scan is in the default report")
+	}
+	backup := backupCheck.Result("db", "server", check.Pass, "backups kept 35 days")
+	withFinding := Assess(Input{Now: now, Checks: checks, Findings: []check.Finding{backup}})
+	if got := find(withFinding, "164.308(a)(7)(ii)(A)"); got.Verdict != Met {
+		t.Errorf("a safeguard with a finding is %s in the default report, want met", got.Verdict)
 	}
 	if got := find(a, "164.310(b)"); got.Verdict != "absent" {
 		t.Errorf("164.310(b) has no check or decision but is in the default report")
