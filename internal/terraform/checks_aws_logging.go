@@ -16,7 +16,7 @@ var awsLoggingRules = []rule{
 	def("terraform.aws.cloudtrail.cmk", "CloudTrail logs are encrypted with a customer-managed key",
 		"Trail logs reveal who accessed which ePHI store; SSE-KMS lets you restrict who may "+
 			"read them (164.312(a)(2)(iv), 164.312(b); NIST SP 800-53 AU-9; CIS AWS "+
-			"Foundations 3.5).",
+			"Foundations 3.7).",
 		"Set kms_key_id to an aws_kms_key whose policy allows CloudTrail to encrypt.",
 		check.Medium, sgs(sgEncrypt, sgAudit), []string{"aws_cloudtrail"},
 		isSet("kms_key_id", "kms_key_id")),

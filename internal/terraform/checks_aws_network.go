@@ -55,7 +55,7 @@ var awsNetworkRules = []rule{
 		"Security groups do not open database ports to the internet",
 		"Ingress from 0.0.0.0/0 or ::/0 to PostgreSQL, MySQL, SQL Server, Oracle, Redis or "+
 			"MongoDB ports exposes ePHI stores to the whole internet (164.312(a)(1), "+
-			"164.312(e)(1); CIS AWS Foundations 5.2).",
+			"164.312(e)(1); NIST SP 800-53 SC-7).",
 		"Allow the database port only from the application's security group or private "+
 			"address ranges.",
 		check.Critical, sgs(sgAccess, []string{"164.312(e)(1)"}),

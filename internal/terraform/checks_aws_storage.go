@@ -26,14 +26,14 @@ var awsStorageRules = []rule{
 		check.Medium, sgs(sgIntegrity, sgBackup), []string{"aws_s3_bucket"}, judgeS3Versioning),
 	def("terraform.aws.s3.access-logging", "S3 buckets log access requests",
 		"Server access logs record who read or changed which object, the activity record "+
-			"164.312(b) requires (NIST SP 800-53 AU-2; CIS AWS Foundations 3.6).",
+			"164.312(b) requires (NIST SP 800-53 AU-2, AU-12).",
 		"Add an aws_s3_bucket_logging referencing the bucket, with a target_bucket "+
 			"dedicated to logs.",
 		check.Medium, sgAudit, []string{"aws_s3_bucket"}, judgeS3Logging),
 	def("terraform.aws.s3.public-access-block", "S3 public access blocks are not weakened",
 		"New buckets block public ACLs and policies by default since April 2023; a public "+
 			"access block resource that turns any of its four settings off re-opens the "+
-			"bucket to public grants (164.312(a)(1); CIS AWS Foundations 2.1.4).",
+			"bucket to public grants (164.312(a)(1); CIS AWS Foundations, S3 Block Public Access).",
 		"Set block_public_acls, block_public_policy, ignore_public_acls and "+
 			"restrict_public_buckets to true in the bucket's aws_s3_bucket_public_access_block.",
 		check.High, sgAccess, []string{"aws_s3_bucket"}, judgeS3PublicBlock),
@@ -53,7 +53,7 @@ var awsStorageRules = []rule{
 	def("terraform.aws.kms.rotation", "KMS keys rotate automatically",
 		"Automatic rotation limits how much ePHI one key version protects and how long a "+
 			"leaked version stays useful (164.312(a)(2)(iv); NIST SP 800-57 part 1 section "+
-			"5.3; CIS AWS Foundations 3.6/3.8).",
+			"5.3; CIS AWS Foundations 3.8).",
 		"Set enable_key_rotation = true on symmetric aws_kms_key resources.",
 		check.Medium, sgEncrypt, []string{"aws_kms_key"}, judgeKMSRotation),
 	def("terraform.aws.kms.policy-public", "KMS key policies do not allow everyone",

@@ -98,7 +98,7 @@ var azureRules = []rule{
 		isTrue("purge protection", false, "purge_protection_enabled")),
 	def("terraform.azure.keyvault.key-rotation", "Key Vault keys rotate automatically",
 		"Automatic rotation limits how much ePHI one key version protects "+
-			"(164.312(a)(2)(iv); NIST SP 800-57 part 1 section 5.3; CIS Azure 8.6).",
+			"(164.312(a)(2)(iv); NIST SP 800-57 part 1 section 5.3).",
 		"Add rotation_policy { automatic { time_before_expiry = \"P30D\" } expire_after = "+
 			"\"P90D\" }.",
 		check.Medium, sgEncrypt, []string{"azurerm_key_vault_key"}, judgeKeyRotationPolicy),

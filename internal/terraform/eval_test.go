@@ -425,3 +425,40 @@ resource "aws_db_instance" "d" {
 		t.Errorf("storage_encrypted = %v (errors %v)", got, s.Errors)
 	}
 }
+
+func TestTemplateFilesRenderWithTheirVariables(t *testing.T) {
+	s := loadFiles(t, map[string]string{
+		"policy.json.tpl": `{"Statement": [{"Effect": "Allow", "Action": "${action}",` +
+			` "Resource": "${upper(res)}"}]}`,
+		"main.tf": `
+resource "aws_iam_policy" "p" {
+  policy = templatefile("${path.module}/policy.json.tpl", { action = "*", res = "*" })
+}`}, Options{})
+	st := statusOf(t, Evaluate(s, "t"), "terraform.aws.iam.wildcard", "aws_iam_policy.p")
+	if st != check.Fail {
+		t.Errorf("wildcard = %s (policy %v)", st, attrOf(t, s, "aws_iam_policy.p", "policy"))
+	}
+}
+
+func TestOverrideFilesMergeIntoTheirBlocks(t *testing.T) {
+	s := loadFiles(t, map[string]string{
+		"main.tf": `
+variable "days" { default = 1 }
+resource "aws_db_instance" "d" {
+  storage_encrypted       = false
+  backup_retention_period = var.days
+}`,
+		"prod_override.tf": `
+variable "days" { default = 14 }
+resource "aws_db_instance" "d" { storage_encrypted = true }`,
+	}, Options{})
+	if len(s.Errors) > 0 {
+		t.Fatalf("errors: %v", s.Errors)
+	}
+	if got := attrOf(t, s, "aws_db_instance.d", "storage_encrypted"); got != true {
+		t.Errorf("storage_encrypted = %v", got)
+	}
+	if got := attrOf(t, s, "aws_db_instance.d", "backup_retention_period"); got != 14.0 {
+		t.Errorf("backup_retention_period = %v", got)
+	}
+}

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -72,7 +74,7 @@ func (l *loader) functions(dir string) funcTable {
 	}
 	t["file"] = l.fileFunc(dir)
 	t["fileexists"] = l.fileExistsFunc(dir)
-	t["templatefile"] = unknownFunc(cty.String)
+	t["templatefile"] = l.templateFileFunc(dir, t)
 	l.funcs[dir] = t
 	return t
 }
@@ -127,6 +129,47 @@ func (l *loader) fileExistsFunc(dir string) function.Function {
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			_, ok := l.locate(dir, args[0].AsString())
 			return cty.BoolVal(ok), nil
+		},
+	})
+}
+
+// templateFileFunc renders a template file with the given variables and
+// the other functions (not templatefile itself, as Terraform forbids).
+func (l *loader) templateFileFunc(dir string, funcs funcTable) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String},
+			{Name: "vars", Type: cty.DynamicPseudoType}},
+		Type: function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			p, ok := l.locate(dir, args[0].AsString())
+			if !ok {
+				return cty.DynamicVal, nil
+			}
+			src, err := readBounded(p)
+			if err != nil || len(src) > maxReadFile {
+				return cty.DynamicVal, nil
+			}
+			expr, ds := hclsyntax.ParseTemplate(src, p, hcl.InitialPos)
+			vars := args[1]
+			if ds.HasErrors() || !vars.CanIterateElements() {
+				return cty.DynamicVal, nil
+			}
+			ctx := &hcl.EvalContext{Variables: map[string]cty.Value{},
+				Functions: map[string]function.Function{}}
+			for it := vars.ElementIterator(); it.Next(); {
+				k, v := it.Element()
+				ctx.Variables[k.AsString()] = v
+			}
+			for name, f := range funcs {
+				if name != "templatefile" {
+					ctx.Functions[name] = f
+				}
+			}
+			out, ds := expr.Value(ctx)
+			if ds.HasErrors() {
+				return cty.DynamicVal, nil
+			}
+			return out, nil
 		},
 	})
 }

@@ -18,14 +18,15 @@ import (
 // objects and "dynamic" blocks are not expanded; the checks accept both block
 // shapes, but a JSON dynamic block's content is not judged.
 
-// BUG(kollguard): functions this package does not implement (templatefile,
-// timestamp, uuid, cidrsubnet, provider-defined functions, ...) make the
-// arguments that use them unknown, and the checks reading those arguments
-// report unknown findings rather than a verdict.
+// BUG(kollguard): functions this package does not implement (timestamp,
+// uuid, cidrsubnet, provider-defined functions, ...) make the arguments that
+// use them unknown, and the checks reading those arguments report unknown
+// findings rather than a verdict.
 
-// BUG(kollguard): override files (override.tf, *_override.tf) are read as
-// ordinary files, so a resource they override is reported as a duplicate,
-// and moved, import and removed blocks are ignored.
+// BUG(kollguard): override files in JSON syntax (override.tf.json,
+// *_override.tf.json) are read as ordinary files, so a resource they
+// override is reported as a duplicate; moved, import and removed blocks are
+// ignored.
 
 // BUG(kollguard): HCL evaluates one expression without a step budget: for
 // expressions nested over large ranges in a hostile file can take long,

@@ -87,10 +87,19 @@ func (l *loader) module(dir string, at *hcl.Range) *module {
 		l.problem(at, "module directory %s: %v", dir, err)
 		return m
 	}
+	var overrides []*hcl.File
 	for _, name := range files {
-		if f := l.parseFile(path.Join(dir, name)); f != nil {
+		f := l.parseFile(path.Join(dir, name))
+		switch {
+		case f == nil:
+		case isOverride(name):
+			overrides = append(overrides, f)
+		default:
 			l.readFile(m, f)
 		}
+	}
+	for _, f := range overrides {
+		l.applyOverride(m, f)
 	}
 	return m
 }
