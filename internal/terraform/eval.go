@@ -49,7 +49,10 @@ func (l *loader) evalModule(m *module, in *modInst) cty.Value {
 	in.vars, in.locals = map[string]cty.Value{}, map[string]cty.Value{}
 	in.modules, in.outputs = map[string]cty.Value{}, map[string]cty.Value{}
 	in.res, in.data = map[string]map[string]cty.Value{}, map[string]map[string]cty.Value{}
-	in.extra = referencedAttrs(g)
+	if g.attrs == nil {
+		g.attrs = referencedAttrs(g)
+	}
+	in.extra = g.attrs
 	for name, v := range m.vars {
 		in.vars[name] = l.varValue(in, v)
 	}

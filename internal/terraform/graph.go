@@ -28,6 +28,7 @@ type graph struct {
 	order      []*node
 	cycles     []Problem
 	referenced map[string]bool // keys of the nodes some other node references
+	attrs      map[string]bool // attribute names referenced on resources
 }
 
 // graphOf builds (once) the reference graph of m.
