@@ -226,3 +226,39 @@ resource "aws_s3_bucket" "b" {
 		t.Errorf("addresses (-want +got):\n%s", diff)
 	}
 }
+
+func TestCompanionsLinkInstanceByInstance(t *testing.T) {
+	s := loadFiles(t, map[string]string{"main.tf": `
+variable "versioned" { default = ["Enabled", "Suspended"] }
+resource "aws_s3_bucket" "b" {
+  count  = 2
+  bucket = "b-${count.index}"
+}
+resource "aws_s3_bucket_versioning" "v" {
+  count  = 2
+  bucket = aws_s3_bucket.b[count.index].id
+  versioning_configuration { status = var.versioned[count.index] }
+}`}, Options{})
+	fs := Evaluate(s, "t")
+	for addr, want := range map[string]check.Status{
+		"aws_s3_bucket.b[0]": check.Pass, "aws_s3_bucket.b[1]": check.Fail,
+	} {
+		if st := statusOf(t, fs, "terraform.aws.s3.versioning", addr); st != want {
+			t.Errorf("%s: %s, want %s", addr, st, want)
+		}
+	}
+}
+
+func TestAnUnknownVersioningStatusIsUnknownNotFailed(t *testing.T) {
+	s := loadFiles(t, map[string]string{"main.tf": `
+variable "status" { type = string }
+resource "aws_s3_bucket" "b" { bucket = "docs" }
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = aws_s3_bucket.b.id
+  versioning_configuration { status = var.status }
+}`}, Options{})
+	st := statusOf(t, Evaluate(s, "t"), "terraform.aws.s3.versioning", "aws_s3_bucket.b")
+	if st != check.Unknown {
+		t.Errorf("versioning = %s", st)
+	}
+}
