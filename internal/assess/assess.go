@@ -128,6 +128,12 @@ func (a *Assessment) Count() map[Verdict]int {
 // applyWaivers attaches to each failing finding the waiver that covers it,
 // preferring a live one, and notes an expired waiver in the message.
 func applyWaivers(in []check.Finding, waivers []config.Waiver, now time.Time) []check.Finding {
+	inline := map[string]bool{}
+	for _, f := range in {
+		if f.InlineWaiver != "" {
+			inline[f.InlineWaiver] = true
+		}
+	}
 	out := make([]check.Finding, len(in))
 	for i, f := range in {
 		out[i] = f
@@ -136,7 +142,7 @@ func applyWaivers(in []check.Finding, waivers []config.Waiver, now time.Time) []
 		}
 		var best *check.WaiverRef
 		for _, w := range waivers {
-			if !waiverMatches(w, f) {
+			if !waiverMatches(w, f, inline[w.ID]) {
 				continue
 			}
 			exp := config.ExpiryAt(w.Expires, now)
@@ -160,8 +166,17 @@ func applyWaivers(in []check.Finding, waivers []config.Waiver, now time.Time) []
 	return out
 }
 
-func waiverMatches(w config.Waiver, f check.Finding) bool {
-	return w.Check == f.Check && glob(w.Target, f.Target) && glob(w.Resource, f.Resource)
+// waiverMatches tells whether w covers f. A waiver that an inline mark names
+// covers exactly the findings of its check that such a mark points at;
+// any other waiver covers findings by its target and resource patterns.
+func waiverMatches(w config.Waiver, f check.Finding, namedInline bool) bool {
+	if w.Check != f.Check {
+		return false
+	}
+	if namedInline {
+		return f.InlineWaiver == w.ID
+	}
+	return glob(w.Target, f.Target) && glob(w.Resource, f.Resource)
 }
 
 // glob matches name against pattern; an empty pattern matches everything.

@@ -170,3 +170,20 @@ func TestWorstAndRank(t *testing.T) {
 		t.Errorf("Worst() = %s, want unverified", got)
 	}
 }
+
+func TestAWaiverNamedInlineCoversOnlyTheMarkedFindings(t *testing.T) {
+	marked := logoffCheck.Result("infra", "sshd_config", check.Fail, "no idle timeout").
+		At("servers/sshd_config", 12)
+	marked.InlineWaiver = "W-9"
+	other := logoffCheck.Result("infra", "sshd_config", check.Fail, "no idle timeout").
+		At("servers/bastion_sshd_config", 3)
+	a := Assess(Input{Now: now, Checks: checks, Findings: []check.Finding{marked, other},
+		Waivers: []config.Waiver{waiver("W-9", "t.logoff", "2027-01-31")}})
+	if !a.Findings[0].Waived() {
+		t.Error("the marked finding is not waived")
+	}
+	if a.Findings[1].Waiver != nil {
+		t.Errorf("an unmarked finding carries waiver %+v; a waiver named inline covers only "+
+			"what its marks point at", a.Findings[1].Waiver)
+	}
+}

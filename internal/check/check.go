@@ -76,8 +76,11 @@ type Finding struct {
 	Safeguards []string       `json:"safeguards"`
 	// Location is where in a file the resource is defined, for targets read
 	// from files (Terraform, manifests, server configs).
-	Location *Location  `json:"location,omitempty"`
-	Waiver   *WaiverRef `json:"waiver,omitempty"`
+	Location *Location `json:"location,omitempty"`
+	// InlineWaiver is the waiver ID that an approved inline mark at the
+	// finding's line names (`# kollguard:waive W-12`).
+	InlineWaiver string     `json:"inline_waiver,omitempty"`
+	Waiver       *WaiverRef `json:"waiver,omitempty"`
 }
 
 // Location is a place in a file; Path is relative to the scanned directory.

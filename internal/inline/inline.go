@@ -3,14 +3,14 @@
 //
 // A finding in a file can be waived inline only by naming a waiver that the
 // config approves: a comment `# kollguard:waive W-12` (or `// kollguard:waive
-// W-12`) on the finding's line or the line above. The mark is only a pointer
-// from the file to the waiver: the assessment still attaches config waivers
-// to findings by check, target and resource, with their owner, reason and
-// expiry, so an inline mark can never widen or lengthen a waiver. What a mark
-// adds is visibility in the file itself, and what it costs when it names no
-// approved waiver is a finding of its own, `inline.unapproved-waiver`: an
-// exception written into a file without the documented approval the config
-// carries (164.316(b)(1)).
+// W-12`) on the finding's line or the line above. Apply records the named ID
+// on the findings a mark covers (check.Finding.InlineWaiver); the assessment
+// then lets a waiver that some mark names cover exactly the marked findings
+// of its check, with the config's owner, reason and expiry, instead of
+// matching by target and resource patterns. A mark can never lengthen a
+// waiver or waive another check. A mark that names no approved waiver is a
+// finding of its own, `inline.unapproved-waiver`: an exception written into a
+// file without the documented approval the config carries (164.316(b)(1)).
 //
 // Marks and Apply are pure; the directory scanners call Marks on each file
 // they read and the scan calls Apply once with the config's waiver IDs.
@@ -103,8 +103,9 @@ func Checks() []check.Check { return []check.Check{unapproved} }
 // Apply returns findings followed by one failing `inline.unapproved-waiver`
 // finding for every mark whose ID approved does not hold, located at the
 // mark. marks is keyed by the path findings use in their Location; approved
-// holds the waiver IDs of the config. Marks naming approved waivers add
-// nothing: the assessment matches config waivers to findings itself.
+// holds the waiver IDs of the config. A mark naming an approved waiver sets
+// InlineWaiver on the findings it covers; the assessment decides whether
+// that waiver is live and of their check.
 //
 // The new findings take the target of a finding in the same file, else of
 // the first finding; a scan that found nothing else leaves it empty.
@@ -120,6 +121,7 @@ func Apply(findings []check.Finding, marks map[string][]Mark,
 		target := targetOf(findings, p)
 		for _, m := range marks[p] {
 			if approved[m.ID] {
+				point(out, p, m)
 				continue
 			}
 			f := unapproved.Resultf(target, p, check.Fail,
@@ -142,4 +144,13 @@ func targetOf(findings []check.Finding, path string) string {
 		return findings[0].Target
 	}
 	return ""
+}
+
+// point records an approved mark's waiver ID on the findings it covers.
+func point(findings []check.Finding, path string, m Mark) {
+	for i, f := range findings {
+		if l := f.Location; l != nil && l.Path == path && m.Covers(l.Line) {
+			findings[i].InlineWaiver = m.ID
+		}
+	}
 }

@@ -51,12 +51,17 @@ func TestApply(t *testing.T) {
 	}
 	got := Apply(findings, marks, map[string]bool{"W-12": true})
 
-	t.Run("the findings given are kept unchanged", func(t *testing.T) {
-		if diff := cmp.Diff(fail, got[0]); diff != "" {
-			t.Fatalf("finding changed (-want +got):\n%s", diff)
+	t.Run("an approved mark points the finding it covers at its waiver", func(t *testing.T) {
+		want := fail
+		want.InlineWaiver = "W-12"
+		if diff := cmp.Diff(want, got[0]); diff != "" {
+			t.Fatalf("finding (-want +got):\n%s", diff)
+		}
+		if findings[0].InlineWaiver != "" {
+			t.Error("Apply changed the caller's finding")
 		}
 	})
-	t.Run("an approved mark adds nothing", func(t *testing.T) {
+	t.Run("an approved mark adds no finding", func(t *testing.T) {
 		if len(got) != 2 {
 			t.Fatalf("got %d findings; want 2", len(got))
 		}
