@@ -388,3 +388,50 @@ func TestScanOfTheBundledExampleNeedsNoConfigAndNoNetwork(t *testing.T) {
 		}
 	}
 }
+
+func TestInlineWaiverMarks(t *testing.T) {
+	dir := t.TempDir()
+	sshd := "ClientAliveInterval 300\nClientAliveCountMax 2\nPermitRootLogin no\n" +
+		"# kollguard:waive W-3\nPasswordAuthentication yes\n" +
+		"Ciphers aes128-cbc # kollguard:waive W-99\n"
+	if err := os.WriteFile(filepath.Join(dir, "sshd_config"), []byte(sshd), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeFile(t, "kollguard.yaml", fmt.Sprintf(`targets:
+  - name: bastion
+    path: %s
+waivers:
+  - id: W-3
+    check: sshd.password-auth
+    reason: vendor upload account until March
+    owner: it
+    expires: 2099-03-31
+`, dir))
+	_, out, stderr := run(t, nil, "scan", "-c", cfg, "--format", "json")
+	var r struct {
+		Findings []struct {
+			Check, Status string
+			Waiver        *struct{ ID string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	got := map[string]string{}
+	for _, f := range r.Findings {
+		if f.Status != "fail" {
+			continue
+		}
+		got[f.Check] = "fail"
+		if f.Waiver != nil {
+			got[f.Check] = "waived by " + f.Waiver.ID
+		}
+	}
+	want := map[string]string{"sshd.password-auth": "waived by W-3", "sshd.ciphers": "fail",
+		"inline.unapproved-waiver": "fail"}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %q (all failing: %v)", id, got[id], w, got)
+		}
+	}
+}
