@@ -13,18 +13,15 @@ package manifest
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/kollguard/kollguard/internal/scanfile"
+
 	"github.com/kollguard/kollguard/internal/check"
 )
-
-// MaxFileSize is the largest file Scan reads; a bigger one yields an error
-// finding naming it.
-const MaxFileSize = 10 << 20
 
 // Match reports whether path (slash-separated, relative to the scanned
 // directory) is a Kubernetes manifest: a .yaml or .yml file whose head, the
@@ -55,7 +52,7 @@ func hasKey(head []byte, key string) bool {
 
 // Scan reads the manifests among paths (relative to root) and returns the
 // findings of every check for target, each located at a file and line. A
-// file that cannot be read or parsed, or is larger than MaxFileSize, yields
+// file that cannot be read or parsed, or is larger than scanfile.MaxSize, yields
 // an error finding per check naming it. The error is only for a root that is
 // not a directory.
 func Scan(target, root string, paths []string) ([]check.Finding, error) {
@@ -78,17 +75,9 @@ func Scan(target, root string, paths []string) ([]check.Finding, error) {
 
 // readManifest reads and parses one file.
 func readManifest(root, rel string) ([]object, error) {
-	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
+	data, err := scanfile.Read(root, rel)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot be opened", rel)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot be read", rel)
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than 10 MiB, not scanned", rel)
+		return nil, err
 	}
 	return parseManifest(rel, data)
 }

@@ -10,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kollguard/kollguard/internal/scanfile"
+
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/kollguard/kollguard/internal/check"
 )
 
@@ -252,7 +255,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestTooBigFileIsAnErrorFinding(t *testing.T) {
-	pad := strings.Repeat("# pad pad pad pad\n", MaxFileSize/17)
+	pad := strings.Repeat("# pad pad pad pad\n", scanfile.MaxSize/17)
 	big := "apiVersion: v1\nkind: ConfigMap\n" + pad
 	got := scanYAML(t, "big.yaml", big)
 	if worst(got, "kubernetes.ingress.tls") != check.Error ||

@@ -2,13 +2,14 @@ package scan
 
 import (
 	"context"
-	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/kollguard/kollguard/internal/scanfile"
 
 	"github.com/kollguard/kollguard/internal/check"
 	"github.com/kollguard/kollguard/internal/inline"
@@ -204,7 +205,7 @@ func marks(root string, findings []check.Finding) map[string][]inline.Mark {
 		if _, done := out[f.Location.Path]; done {
 			continue
 		}
-		data, err := readLimited(filepath.Join(root, filepath.FromSlash(f.Location.Path)))
+		data, err := scanfile.Read(root, f.Location.Path)
 		if err != nil {
 			out[f.Location.Path] = nil
 			continue
@@ -212,19 +213,4 @@ func marks(root string, findings []check.Finding) map[string][]inline.Mark {
 		out[f.Location.Path] = inline.Marks(f.Location.Path, data)
 	}
 	return out
-}
-
-var errTooLarge = errors.New("file too large")
-
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, serverconf.MaxFileSize+1))
-	if err == nil && len(data) > serverconf.MaxFileSize {
-		return nil, errTooLarge
-	}
-	return data, err
 }

@@ -12,26 +12,24 @@ package secrets
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 
-	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile"
+
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
 	"github.com/zricethezav/gitleaks/v8/report"
+
+	"github.com/kollguard/kollguard/internal/check"
 )
 
 // BUG(kollguard): only the files as they are now are searched, not the
 // version-control history, where a secret removed from a file still lives.
-
-// MaxFileSize is the largest file Scan reads; a bigger one yields an error
-// finding naming it.
-const MaxFileSize = 10 << 20
 
 var inFile = check.Check{
 	ID:    "secrets.in-file",
@@ -118,7 +116,7 @@ func find(path string, data []byte) ([]hit, error) {
 // Scan looks for secrets in the files of paths (relative to root) and
 // returns a failing finding for every rule matching on a line, located
 // there, or one passing finding when none matched. A file that cannot be
-// read, or is larger than MaxFileSize, yields an error finding naming it.
+// read, or is larger than scanfile.MaxSize, yields an error finding naming it.
 // The error is only for a root that is not a directory.
 func Scan(target, root string, paths []string) ([]check.Finding, error) {
 	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
@@ -129,7 +127,7 @@ func Scan(target, root string, paths []string) ([]check.Finding, error) {
 	var out []check.Finding
 	scanned := 0
 	for _, p := range sorted {
-		data, err := read(root, p)
+		data, err := scanfile.Read(root, p)
 		if err == nil {
 			var hits []hit
 			hits, err = find(p, data)
@@ -156,23 +154,6 @@ func failures(target, path string, hits []hit) []check.Finding {
 		out = append(out, f.With("rule", h.Rule).With("line", h.Line).At(path, h.Line))
 	}
 	return out
-}
-
-// read returns a file's content, refusing files over MaxFileSize.
-func read(root, rel string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot be opened", rel)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot be read", rel)
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than 10 MiB, not scanned", rel)
-	}
-	return data, nil
 }
 
 // configExts are the extensions of files that hold configuration.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kollguard/kollguard/internal/scanfile"
+
 	"github.com/kollguard/kollguard/internal/check"
 )
 
@@ -124,7 +126,7 @@ func TestSecretsNeverAppearInFindings(t *testing.T) {
 }
 
 func TestTooBigFileIsAnErrorFinding(t *testing.T) {
-	got := scan(t, map[string]string{"big.json": strings.Repeat(" ", MaxFileSize+1)})
+	got := scan(t, map[string]string{"big.json": strings.Repeat(" ", scanfile.MaxSize+1)})
 	if len(got) != 1 || got[0].Status != check.Error || !strings.Contains(got[0].Message,
 		"big.json") {
 		t.Fatalf("got %+v; want one error finding naming big.json", got)

@@ -1,26 +1,20 @@
 package serverconf
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-)
 
-// MaxFileSize is the largest file Scan reads; a bigger one yields an error
-// finding naming it.
-const MaxFileSize = 10 << 20
+	"github.com/kollguard/kollguard/internal/scanfile"
+)
 
 // maxIncludeDepth bounds include chains, which may also loop.
 const maxIncludeDepth = 16
 
 // maxIncludedFiles bounds how many files one configuration may pull in.
 const maxIncludedFiles = 1000
-
-var errTooBig = errors.New("larger than 10 MiB")
 
 // fsys reads files below a scanned directory. Paths are slash-separated and
 // relative to root; nothing outside root is ever read.
@@ -29,35 +23,14 @@ type fsys struct {
 	reads int
 }
 
-// read returns the content of rel, refusing files over MaxFileSize.
+// read returns the content of rel through scanfile.Read, counting files so
+// that include chains stay bounded.
 func (s *fsys) read(rel string) ([]byte, error) {
 	s.reads++
 	if s.reads > maxIncludedFiles {
 		return nil, fmt.Errorf("%s: more than %d files included", rel, maxIncludedFiles)
 	}
-	f, err := os.Open(filepath.Join(s.root, filepath.FromSlash(rel)))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, unwrapPath(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, unwrapPath(err))
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: %w", rel, errTooBig)
-	}
-	return data, nil
-}
-
-// unwrapPath drops the absolute path os errors carry; messages name files
-// relative to the scanned directory.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+	return scanfile.Read(s.root, rel)
 }
 
 // resolve turns a path written in a configuration file into a path

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kollguard/kollguard/internal/scanfile"
+
 	"github.com/kollguard/kollguard/internal/check"
 )
 
@@ -146,7 +148,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestTooBigFileIsAnErrorFinding(t *testing.T) {
-	pad := strings.Repeat("# padding padding padding padding\n", MaxFileSize/30)
+	pad := strings.Repeat("# padding padding padding padding\n", scanfile.MaxSize/30)
 	big := "http {\n" + pad + "}\n"
 	got := scanFiles(t, map[string]string{"nginx.conf": big})
 	f, ok := findingOf(got, "nginx.tls.protocols", check.Error)
