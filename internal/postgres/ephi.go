@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"strings"
-	"unicode"
 )
 
 // ePHI discovery works from the catalog only: table and column names, their
@@ -95,31 +94,8 @@ var personWords = map[string]bool{
 }
 
 // ephiTokens splits a name into lower-case words at non-alphanumerics and
-// camelCase boundaries; digits stay with the letters before them.
-func ephiTokens(name string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	runes := []rune(name)
-	for i, r := range runes {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			flush()
-			continue
-		}
-		if i > 0 && unicode.IsUpper(r) && len(cur) > 0 &&
-			(unicode.IsDigit(runes[i-1]) || camelBreak(runes, i)) {
-			flush()
-		}
-		cur = append(cur, r)
-	}
-	flush()
-	return out
-}
+// camelCase boundaries; digits stay with the letters before them (icd10).
+func ephiTokens(name string) []string { return words(name, true) }
 
 // singular strips a plural ending so that table names match: allergies,
 // claims, diagnoses stay matchable.

@@ -30,8 +30,14 @@ func genericToken(name string) string {
 	return ""
 }
 
-// nameTokens splits a role name into lower-case words.
-func nameTokens(name string) []string {
+// nameTokens splits a role name into lower-case words; digits separate
+// words (nurse2 is nurse).
+func nameTokens(name string) []string { return words(name, false) }
+
+// words splits a name into lower-case words at separators and camelCase
+// boundaries. With digits, digits are part of words and an upper-case
+// letter after one starts a new word; without, digits separate words.
+func words(name string, digits bool) []string {
 	var out []string
 	var cur []rune
 	flush := func() {
@@ -42,11 +48,12 @@ func nameTokens(name string) []string {
 	}
 	runes := []rune(name)
 	for i, r := range runes {
-		if !unicode.IsLetter(r) {
+		if !unicode.IsLetter(r) && !(digits && unicode.IsDigit(r)) {
 			flush()
 			continue
 		}
-		if i > 0 && unicode.IsUpper(r) && len(cur) > 0 && camelBreak(runes, i) {
+		if i > 0 && unicode.IsUpper(r) && len(cur) > 0 &&
+			(unicode.IsDigit(runes[i-1]) || camelBreak(runes, i)) {
 			flush()
 		}
 		cur = append(cur, r)
