@@ -52,7 +52,8 @@ var configCheck = check.Check{
 	ID: "terraform.config.evaluated", Kind: Kind,
 	Title: "The Terraform configuration reads and evaluates completely",
 	Rationale: "A file that does not parse, a module that is not available or a reference " +
-		"cycle hides the resources behind it from every other check.",
+		"cycle hides the resources behind it from every other check, so the 164.312 " +
+		"safeguards those checks speak to cannot be shown met.",
 	Remediation: "Fix the syntax error, run terraform init to fetch remote modules, or " +
 		"break the cycle named in the message.",
 	Severity: check.Medium,

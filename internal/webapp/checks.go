@@ -32,14 +32,15 @@ var (
 		Title:    "HSTS tells browsers to use HTTPS for a year or more",
 		Severity: check.Medium, Safeguards: []string{"164.312(e)(1)", "164.312(e)(2)(ii)"},
 		Rationale: "Without Strict-Transport-Security (RFC 6797) a browser's first request can " +
-			"be downgraded to HTTP by an attacker on the network.",
+			"be downgraded to HTTP by an attacker on the network (164.312(e)(1)).",
 		Remediation: "Send Strict-Transport-Security: max-age=63072000; includeSubDomains " +
 			"on every HTTPS response."}
 	checkCookieFlags = check.Check{ID: "web.cookie.flags", Kind: Kind,
 		Title:    "Session cookies are Secure, HttpOnly and SameSite",
 		Severity: check.Medium, Safeguards: []string{"164.312(a)(1)", "164.312(e)(1)"},
 		Rationale: "A session cookie without Secure leaks over plain HTTP; without HttpOnly " +
-			"any injected script can steal it; without SameSite it rides cross-site requests.",
+			"any injected script can steal it; without SameSite it rides cross-site requests " +
+			"(RFC 6265bis section 4.1.2; 164.312(a)(1), (e)(1)).",
 		Remediation: "Set session cookies with Secure; HttpOnly; SameSite=Lax (or Strict)."}
 	checkCookieLifetime = check.Check{ID: "web.cookie.lifetime", Kind: Kind,
 		Title:    "Session cookies expire within the idle limit",
@@ -52,7 +53,8 @@ var (
 		Title:    "Protected pages are not cached",
 		Severity: check.Medium, Safeguards: []string{"164.312(a)(1)"},
 		Rationale: "A page with ePHI cached by a browser or a shared proxy is readable by the " +
-			"next person at the workstation or by the proxy's operator.",
+			"next person at the workstation or by the proxy's operator (RFC 9111 section " +
+			"5.2.2.5; 164.312(a)(1)).",
 		Remediation: "Send Cache-Control: no-store on every page that shows ePHI."}
 )
 
