@@ -62,7 +62,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
-		fmt.Fprintf(stderr, "kollguard: %v\n", err)
+		fmt.Fprintf(e.stderr, "kollguard: %v\n", err)
 		var ue usageError
 		if errors.As(err, &ue) {
 			return ExitConfig

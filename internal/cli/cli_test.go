@@ -184,6 +184,13 @@ func TestPasswordNeverPrinted(t *testing.T) {
 				closedPort(t) + "/db"}},
 		{"a password in a malformed URL", nil,
 			[]string{"scan", "postgres://scanner:" + wrong + "@[::1/db"}},
+		{"a password in the query of a URL", nil,
+			[]string{"scan", strings.Replace(cluster.URL("scanner", "postgres"), "?",
+				"?password="+wrong+"&", 1)}},
+		{"a password in the query of a URL without a host", nil,
+			[]string{"scan", "postgres://u@/db?password=" + wrong}},
+		{"a password in the query of an unreachable target", nil,
+			[]string{"scan", "postgres://scanner@" + closedPort(t) + "/db?sslpassword=" + wrong}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kollguard/kollguard/internal/redact"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -84,15 +86,12 @@ const passwordMsg = "url contains a password: use PGPASSWORD, a pgpass file or p
 // checkURL returns what is wrong with a target URL, or "". Its messages
 // never repeat the URL, which may hold a password.
 func checkURL(s string) string {
-	if hasUserPassword(s) {
+	if redact.HasURLPassword(s) {
 		return passwordMsg
 	}
 	u, err := url.Parse(s)
 	if err != nil {
 		return "url is not a valid URL: write it as postgres://user@host:5432/db"
-	}
-	if _, set := u.User.Password(); set || queryHasPassword(u.RawQuery) {
-		return passwordMsg
 	}
 	if _, err := url.ParseQuery(u.RawQuery); err != nil {
 		return "url has an invalid query: " +
@@ -108,36 +107,6 @@ func checkURL(s string) string {
 		return "url is not a valid URL: write it as postgres://user@host:5432/db"
 	}
 	return ""
-}
-
-// hasUserPassword finds user:password@ in the authority of a URL even when
-// the rest of it does not parse.
-func hasUserPassword(s string) bool {
-	_, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		return false
-	}
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		rest = rest[:i]
-	}
-	i := strings.LastIndex(rest, "@")
-	return i >= 0 && strings.Contains(rest[:i], ":")
-}
-
-// queryHasPassword finds a password parameter in a URL query, even one
-// whose value does not decode.
-func queryHasPassword(query string) bool {
-	isSep := func(r rune) bool { return r == '&' || r == ';' }
-	for _, part := range strings.FieldsFunc(query, isSep) {
-		key, _, _ := strings.Cut(part, "=")
-		if k, err := url.QueryUnescape(key); err == nil {
-			key = k
-		}
-		if k := strings.ToLower(key); k == "password" || k == "sslpassword" {
-			return true
-		}
-	}
-	return false
 }
 
 // uniqueTargets reports target names used twice.

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kollguard/kollguard/internal/redact"
+
 	"github.com/kollguard/kollguard/internal/config"
 	"github.com/kollguard/kollguard/internal/postgres"
 	"github.com/kollguard/kollguard/internal/tlsprobe"
@@ -145,11 +147,7 @@ func postgresTarget(u *url.URL, name string) (Target, error) {
 	if u.Host == "" && u.Query().Get("host") == "" {
 		return Target{}, errors.New("postgres URL has no host")
 	}
-	t := Target{Name: name, Kind: KindPostgres}
-	if p, ok := u.User.Password(); ok {
-		t.Password = p
-		u.User = url.User(u.User.Username())
-	}
+	t := Target{Name: name, Kind: KindPostgres, Password: redact.TakeURLPassword(u)}
 	t.URL = u.String()
 	if t.Name == "" {
 		t.Name = strings.TrimPrefix(u.Host+u.Path, "/")
@@ -159,15 +157,4 @@ func postgresTarget(u *url.URL, name string) (Target, error) {
 
 // RedactURL masks the password of a URL-like argument so that an error
 // about it can be printed.
-func RedactURL(arg string) string {
-	u, err := url.Parse(arg)
-	if err != nil {
-		if i := strings.LastIndex(arg, "@"); i >= 0 {
-			if j := strings.Index(arg, "://"); j >= 0 && j < i {
-				return arg[:j+3] + "xxxxx" + arg[i:]
-			}
-		}
-		return arg
-	}
-	return u.Redacted()
-}
+func RedactURL(arg string) string { return redact.URL(arg) }
