@@ -37,6 +37,9 @@ type Input struct {
 	Findings  []check.Finding
 	Decisions []config.Decision
 	Waivers   []config.Waiver
+	// Targets names the scanned targets; a decision scoped to none of them
+	// does not apply. Nil means every decision applies.
+	Targets []string
 	// All includes every safeguard of the rule; otherwise 164.312 and every
 	// other safeguard that a decision or a finding of this scan speaks to (a
 	// check of a kind of target the scan did not include says nothing).
@@ -66,6 +69,9 @@ type Decision struct {
 type Assessment struct {
 	Safeguards []Safeguard
 	Findings   []check.Finding
+	// NotShown counts the safeguards outside 164.312 left out because no
+	// finding or decision speaks to them (Input.All shows them).
+	NotShown int
 }
 
 // Assess evaluates in.
@@ -74,17 +80,18 @@ func Assess(in Input) *Assessment {
 	out := &Assessment{Findings: findings}
 	for _, sg := range catalog.All() {
 		checks := in.Checks.ForSafeguard(sg.ID)
-		dec := decisionFor(sg.ID, in.Decisions, in.Now)
+		decs := decisionsFor(sg.ID, in.Decisions, in.Targets, in.Now)
 		var mine []check.Finding
 		for _, f := range findings {
 			if slices.Contains(f.Safeguards, sg.ID) {
 				mine = append(mine, f)
 			}
 		}
-		if !in.All && !sg.Technical() && len(mine) == 0 && dec == nil {
+		if !in.All && !sg.Technical() && len(mine) == 0 && len(decs) == 0 {
+			out.NotShown++
 			continue
 		}
-		verdict, reason := judge(sg, mine, dec)
+		verdict, reason, dec := judge(sg, mine, decs)
 		out.Safeguards = append(out.Safeguards, Safeguard{
 			ID: sg.ID, Title: sg.Title, Standard: sg.Standard, Kind: sg.Kind,
 			Verdict: verdict, Reason: reason, Checks: nonNil(checks), Decision: dec,
@@ -198,27 +205,34 @@ func nextDay(last string) string {
 	return d.AddDate(0, 0, 1).Format(time.DateOnly)
 }
 
-// decisionFor picks the decision documenting safeguard id: a live one before
-// an expired one, an unscoped one before a scoped one.
-func decisionFor(id string, decisions []config.Decision, now time.Time) *Decision {
-	var best *Decision
+// decisionsFor returns the decisions documenting safeguard id that apply
+// to the scanned targets, each with its expiry worked out. An expired one is
+// left out when a live one stands for the same scope: it is history.
+func decisionsFor(id string, decisions []config.Decision, targets []string,
+	now time.Time) []*Decision {
+	var all []*Decision
 	for _, d := range decisions {
-		if d.Safeguard != id {
-			continue
-		}
-		c := &Decision{Decision: d, Expiry: config.ExpiryAt(d.ReviewBy, now)}
-		if best == nil || better(c, best) {
-			best = c
+		if d.Safeguard == id && applies(d.Scope, targets) {
+			all = append(all, &Decision{Decision: d, Expiry: config.ExpiryAt(d.ReviewBy, now)})
 		}
 	}
-	return best
+	var out []*Decision
+	for _, d := range all {
+		if !d.Expiry.Expired || !slices.ContainsFunc(all, func(o *Decision) bool {
+			return !o.Expiry.Expired && (len(o.Scope) == 0 || slices.Equal(o.Scope, d.Scope))
+		}) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
-func better(c, than *Decision) bool {
-	if c.Expiry.Expired != than.Expiry.Expired {
-		return !c.Expiry.Expired
+// applies tells whether a decision scoped to scope speaks to the scan.
+func applies(scope, targets []string) bool {
+	if len(scope) == 0 || targets == nil {
+		return true
 	}
-	return len(c.Scope) == 0 && len(than.Scope) > 0
+	return slices.ContainsFunc(scope, func(s string) bool { return slices.Contains(targets, s) })
 }
 
 func nonNil(s []string) []string {

@@ -187,3 +187,59 @@ func TestAWaiverNamedInlineCoversOnlyTheMarkedFindings(t *testing.T) {
 			"what its marks point at", a.Findings[1].Waiver)
 	}
 }
+
+func TestScopedDecisions(t *testing.T) {
+	const enc = "164.312(a)(2)(iv)"
+	encCheck := check.Check{ID: "t.enc", Kind: "t", Severity: check.Medium,
+		Safeguards: []string{enc}}
+	unknownOn := func(target string) check.Finding {
+		return encCheck.Result(target, "server", check.Unknown, "no evidence of disk encryption")
+	}
+	set := check.NewSet([]check.Check{encCheck})
+	tests := []struct {
+		name      string
+		targets   []string
+		findings  []check.Finding
+		decisions []config.Decision
+		want      Verdict
+		reason    string
+	}{
+		{"a decision scoped to one target leaves another's open evidence unverified",
+			[]string{"db1", "db2"}, []check.Finding{unknownOn("db1"), unknownOn("db2")},
+			[]config.Decision{decision(enc, config.NotApplicable, "2027-06-01", "db1")},
+			Unverified, "does not cover that target"},
+		{"a decision scoped to a target not scanned does not apply", []string{"db2"}, nil,
+			[]config.Decision{decision(enc, config.NotApplicable, "2027-06-01", "db1")},
+			Unverified, "no check covers it"},
+		{"decisions scoped to every target decide together", []string{"db1", "db2"},
+			[]check.Finding{unknownOn("db1"), unknownOn("db2")},
+			[]config.Decision{decision(enc, config.NotApplicable, "2027-06-01", "db1"),
+				decision(enc, config.Alternative, "2027-06-01", "db2")},
+			Alternative, "alternative measure"},
+		{"an expired decision renewed by a live one is history", []string{"db1"}, nil,
+			[]config.Decision{decision(enc, config.Alternative, "2026-01-31"),
+				decision(enc, config.Alternative, "2027-06-01")},
+			Alternative, "review by 2027-06-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := Assess(Input{Now: now, Checks: set, Findings: tt.findings,
+				Decisions: tt.decisions, Targets: tt.targets})
+			got := find(a, enc)
+			if got.Verdict != tt.want || !strings.Contains(got.Reason, tt.reason) {
+				t.Errorf("got %s (%q), want %s with %q", got.Verdict, got.Reason, tt.want,
+					tt.reason)
+			}
+		})
+	}
+}
+
+func TestSafeguardsLeftOutAreCounted(t *testing.T) {
+	a := Assess(Input{Now: now, Checks: checks})
+	if want := len(catalog.All()) - len(a.Safeguards); a.NotShown != want || want == 0 {
+		t.Errorf("NotShown = %d, want %d", a.NotShown, want)
+	}
+	if all := Assess(Input{Now: now, Checks: checks, All: true}); all.NotShown != 0 {
+		t.Errorf("with All, NotShown = %d", all.NotShown)
+	}
+}

@@ -35,28 +35,64 @@ func count(findings []check.Finding) tally {
 	return t
 }
 
-// judge decides one safeguard's verdict from its findings and decision.
-func judge(sg catalog.Safeguard, findings []check.Finding, dec *Decision) (Verdict, string) {
-	if dec != nil && dec.Expiry.Expired {
-		return Gap, fmt.Sprintf("the %s decision owned by %s expired on %s (review_by %s, "+
-			"%s): review it and set a new review_by",
-			dec.Status, dec.Owner, dec.Expiry.Since, dec.ReviewBy, days(dec.Expiry.Days))
+// judge decides one safeguard's verdict from its findings and the decisions
+// that apply, and returns the decision the verdict rests on.
+func judge(sg catalog.Safeguard, findings []check.Finding, decs []*Decision) (Verdict,
+	string, *Decision) {
+	var documented, implemented []*Decision
+	for _, d := range decs {
+		switch {
+		case d.Expiry.Expired:
+			return Gap, fmt.Sprintf("the %s decision owned by %s expired on %s (review_by %s, "+
+				"%s): review it and set a new review_by",
+				d.Status, d.Owner, d.Expiry.Since, d.ReviewBy, days(d.Expiry.Days)), d
+		case d.Status == config.Implemented:
+			implemented = append(implemented, d)
+		default:
+			documented = append(documented, d)
+		}
 	}
-	documented := dec != nil && dec.Status != config.Implemented
 	var rest []check.Finding
 	for _, f := range findings {
-		if !documented || !inScope(dec, f.Target) {
+		if !slices.ContainsFunc(documented, func(d *Decision) bool { return inScope(d, f.Target) }) {
 			rest = append(rest, f)
 		}
 	}
 	t := count(rest)
-	if len(t.failing) > 0 {
-		return Gap, failReason(t)
+	switch {
+	case len(t.failing) > 0:
+		return Gap, failReason(t), first(documented, implemented)
+	case len(documented) > 0 && len(t.open) > 0:
+		return Unverified, openReason(t) + "; the " + documented[0].Status +
+			" decision does not cover that target", documented[0]
+	case len(documented) > 0:
+		v, reason := documentedVerdict(pick(documented), len(findings)-len(rest))
+		return v, reason, pick(documented)
 	}
-	if documented {
-		return documentedVerdict(dec, len(findings)-len(rest))
+	dec := first(implemented)
+	v, reason := evidenceVerdict(sg, t, dec)
+	return v, reason, dec
+}
+
+// pick prefers an alternative over a not-applicable decision: when scoped
+// decisions differ, the safeguard still rests on an alternative somewhere.
+func pick(documented []*Decision) *Decision {
+	for _, d := range documented {
+		if d.Status == config.Alternative {
+			return d
+		}
 	}
-	return evidenceVerdict(sg, t, dec)
+	return documented[0]
+}
+
+// first returns the first decision of the first non-empty list, or nil.
+func first(lists ...[]*Decision) *Decision {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return l[0]
+		}
+	}
+	return nil
 }
 
 // documentedVerdict is the verdict of a live alternative or not-applicable

@@ -173,6 +173,7 @@ func (e *env) execute(ctx context.Context, run *scanRun) (int, error) {
 	a := assess.Assess(assess.Input{
 		Now: started, Checks: run.checks, Findings: res.Findings,
 		Decisions: run.cfg.Decisions, Waivers: run.cfg.Waivers, All: run.opts.all,
+		Targets: targetNames(res.Targets),
 	})
 	r := report.New(report.Tool{Name: "kollguard", Version: Version}, started, time.Now(),
 		res.Targets, a, run.checks, run.failOn)
@@ -202,4 +203,12 @@ func (e *env) writeReport(r *report.Report, opts scanOptions) error {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	return nil
+}
+
+func targetNames(ts []report.Target) []string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	return names
 }

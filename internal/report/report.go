@@ -56,6 +56,9 @@ type Target struct {
 // Summary counts safeguards by verdict and says what the exit code will be.
 type Summary struct {
 	Verdicts map[assess.Verdict]int `json:"verdicts"`
+	// NotShown counts the safeguards outside 164.312 that no finding or
+	// decision speaks to, left out unless --all.
+	NotShown int `json:"not_shown"`
 	FailOn   assess.Verdict         `json:"fail_on"`
 	Passed   bool                   `json:"passed"`
 }
@@ -67,7 +70,8 @@ func New(tool Tool, started, finished time.Time, targets []Target, a *assess.Ass
 		SchemaVersion: SchemaVersion, Tool: tool,
 		StartedAt: started.UTC(), FinishedAt: finished.UTC(),
 		Targets: targets, Safeguards: a.Safeguards, Findings: a.Findings,
-		Summary: Summary{Verdicts: a.Count(), FailOn: failOn, Passed: Passes(a, failOn)},
+		Summary: Summary{Verdicts: a.Count(), NotShown: a.NotShown, FailOn: failOn,
+			Passed: Passes(a, failOn)},
 	}
 	seen := map[string]bool{}
 	for _, f := range a.Findings {

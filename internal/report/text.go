@@ -157,8 +157,12 @@ func (t *textWriter) summary() {
 			parts = append(parts, fmt.Sprintf("%d %s", n, v))
 		}
 	}
-	t.printf("\n%s%d safeguards: %s.%s ", t.p.bold, len(t.r.Safeguards),
+	t.printf("\n%s%d safeguards: %s.%s\n", t.p.bold, len(t.r.Safeguards),
 		strings.Join(parts, ", "), t.p.reset)
+	if n := t.r.Summary.NotShown; n > 0 {
+		t.printf("%d more safeguards of the rule are not shown: no finding or decision of "+
+			"this scan speaks to them (--all shows them).\n", n)
+	}
 	switch {
 	case t.r.Summary.FailOn == "":
 		t.printf("Exit 0: --fail-on never.\n")
