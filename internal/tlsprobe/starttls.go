@@ -215,18 +215,51 @@ func ldapStartTLS(c net.Conn) error {
 	if _, err := c.Write(append(req, oid...)); err != nil {
 		return fmt.Errorf("ldap starttls: %w", err)
 	}
-	var hdr [2]byte
-	if _, err := io.ReadFull(c, hdr[:]); err != nil {
+	n, err := berSequenceLength(c)
+	if err != nil {
 		return fmt.Errorf("ldap starttls: %w", err)
 	}
-	if hdr[0] != 0x30 || hdr[1] > 0x7f {
-		return fmt.Errorf("ldap starttls: %w", errGarbage)
-	}
-	body := make([]byte, hdr[1])
+	body := make([]byte, n)
 	if _, err := io.ReadFull(c, body); err != nil {
 		return fmt.Errorf("ldap starttls: %w", err)
 	}
 	return ldapResult(body)
+}
+
+// maxLDAPResponse bounds the extended response read; a real one is a few
+// dozen bytes.
+const maxLDAPResponse = 4096
+
+// berSequenceLength reads a BER SEQUENCE header and returns its length, in
+// the short form or the long form of up to four length bytes that servers
+// such as Active Directory send (X.690 section 8.1.3).
+func berSequenceLength(r io.Reader) (int, error) {
+	var hdr [2]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return 0, err
+	}
+	if hdr[0] != 0x30 {
+		return 0, errGarbage
+	}
+	if hdr[1] < 0x80 {
+		return int(hdr[1]), nil
+	}
+	octets := int(hdr[1] & 0x7f)
+	if octets == 0 || octets > 4 {
+		return 0, errGarbage
+	}
+	var buf [4]byte
+	if _, err := io.ReadFull(r, buf[:octets]); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, b := range buf[:octets] {
+		n = n<<8 | int(b)
+	}
+	if n > maxLDAPResponse {
+		return 0, errGarbage
+	}
+	return n, nil
 }
 
 // ldapResult finds the resultCode ENUMERATED of an ExtendedResponse.

@@ -71,8 +71,15 @@ func lineServer(cfg *tls.Config, greeting, want, ok, no string) func(net.Conn) {
 	}
 }
 
-// ldapServer answers a StartTLS extended request with resultCode code.
+// ldapServer answers a StartTLS extended request with resultCode code, its
+// length in BER's short form.
 func ldapServer(cfg *tls.Config, code byte) func(net.Conn) {
+	return ldapServerLong(cfg, code, false)
+}
+
+// ldapServerLong answers as Active Directory does when long is set: the
+// response's length in BER's four-byte long form.
+func ldapServerLong(cfg *tls.Config, code byte, long bool) func(net.Conn) {
 	return func(c net.Conn) {
 		var hdr [2]byte
 		if _, err := io.ReadFull(c, hdr[:]); err != nil {
@@ -82,8 +89,12 @@ func ldapServer(cfg *tls.Config, code byte) func(net.Conn) {
 			return
 		}
 		// LDAPMessage { messageID 1, extendedResp { resultCode, "", "" } }
-		c.Write([]byte{0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01, code,
-			0x04, 0x00, 0x04, 0x00})
+		head := []byte{0x30, 0x0c}
+		if long {
+			head = []byte{0x30, 0x84, 0x00, 0x00, 0x00, 0x0c}
+		}
+		c.Write(append(head, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a, 0x01, code,
+			0x04, 0x00, 0x04, 0x00))
 		if code != 0 {
 			return
 		}
@@ -137,6 +148,8 @@ func TestStartTLS(t *testing.T) {
 			lineServer(cfg, "+OK POP3 ready", "STLS", "+OK begin TLS", "-ERR"), check.Pass, true},
 		{"an LDAP server upgrades with the StartTLS extended operation", "ldap",
 			ldapServer(cfg, 0), check.Pass, true},
+		{"an LDAP server that sends BER long-form lengths, as Active Directory does, upgrades",
+			"ldap", ldapServerLong(cfg, 0, true), check.Pass, true},
 		{"an LDAP server that is busy is inconclusive", "ldap",
 			ldapServer(cfg, 51), check.Unknown, false},
 		{"a PostgreSQL SSLRequest answered 'S' leads to TLS", "postgres",
