@@ -1,12 +1,16 @@
 package terraform
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/kollguard/kollguard/internal/check"
 )
 
@@ -460,5 +464,27 @@ resource "aws_db_instance" "d" { storage_encrypted = true }`,
 	}
 	if got := attrOf(t, s, "aws_db_instance.d", "backup_retention_period"); got != 14.0 {
 		t.Errorf("backup_retention_period = %v", got)
+	}
+}
+
+func TestFileFollowsNoLinkOutOfTheScannedTree(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(outside, []byte("outside-the-tree"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	main := `resource "aws_s3_bucket" "b" { bucket = file("${path.module}/link.txt") }`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := attrOf(t, s, "aws_s3_bucket.b", "bucket"); got == "outside-the-tree" {
+		t.Errorf("file() read a file outside the scanned tree through a link")
 	}
 }

@@ -88,16 +88,28 @@ func (l *loader) locate(dir, name string) (string, bool) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(base, name)
 		}
-		p = filepath.Clean(p)
-		rel, err := filepath.Rel(base, p)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			continue
-		}
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			return p, true
+		if within(l.root, filepath.Clean(p)) {
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				return p, true
+			}
 		}
 	}
 	return "", false
+}
+
+// within reports whether p, with every symbolic link resolved, lies inside
+// root: a link in a hostile repository must not feed /etc/... into file().
+func within(root, p string) bool {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(realRoot, real)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func (l *loader) fileFunc(dir string) function.Function {
