@@ -237,6 +237,8 @@ func TestUsageErrors(t *testing.T) {
 			"not a target"},
 		{"an unknown format", []string{"scan", "--format", "pdf", "postgres://u@h/db"}, "pdf"},
 		{"a bad --fail-on", []string{"scan", "--fail-on", "met", "postgres://u@h/db"}, "met"},
+		{"a timeout of zero", []string{"scan", "--timeout", "0s", "postgres://u@h/db"},
+			"positive duration"},
 		{"a target of an unknown scheme", []string{"scan", "ftp://h/x"}, "unknown scheme"},
 		{"a missing config file", []string{"scan", "-c", "/nonexistent/kollguard.yaml"},
 			"/nonexistent/kollguard.yaml"},

@@ -118,6 +118,9 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 			args = []string{"."}
 		}
 	}
+	if o.timeout <= 0 {
+		return nil, usagef("--timeout %s: want a positive duration such as 60s", o.timeout)
+	}
 	if !slices.Contains(report.Formats, o.format) {
 		return nil, usagef("--format %q: want text, json or sarif", o.format)
 	}

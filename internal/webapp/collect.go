@@ -161,7 +161,7 @@ func fetch(ctx context.Context, c *http.Client, target string) *Response {
 	defer resp.Body.Close()
 	r.BodyBytes, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
 	r.Status = resp.StatusCode
-	r.Location = resp.Header.Get("Location")
+	r.Location = withoutQuery(resp.Header.Get("Location"))
 	r.HSTS = resp.Header.Get("Strict-Transport-Security")
 	r.CacheControl = strings.Join(resp.Header.Values("Cache-Control"), ", ")
 	for _, ck := range resp.Cookies() {
@@ -189,4 +189,15 @@ func cookieOf(c *http.Cookie, now time.Time) Cookie {
 		out.MaxAge = max(0, int64(c.Expires.Sub(now).Seconds()))
 	}
 	return out
+}
+
+// withoutQuery keeps a redirect target's scheme, host and path: its query
+// and fragment may carry a token or a session ID.
+func withoutQuery(location string) string {
+	u, err := url.Parse(location)
+	if err != nil {
+		return "(unparsable Location)"
+	}
+	u.RawQuery, u.Fragment, u.RawFragment, u.User = "", "", "", nil
+	return u.String()
 }

@@ -66,7 +66,8 @@ func goodSecure(w http.ResponseWriter, r *http.Request) {
 }
 
 func redirectPlain(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "https://clinic.example"+r.URL.Path, http.StatusPermanentRedirect)
+	http.Redirect(w, r, "https://clinic.example"+r.URL.Path+"?session="+cookieSecret,
+		http.StatusPermanentRedirect)
 }
 
 func badSecure(w http.ResponseWriter, r *http.Request) {
