@@ -35,7 +35,8 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: tlsbench serve-go|cert|probe|probe-text|probe-many|normalize ...")
+		fmt.Fprintln(stderr, "usage: tlsbench "+
+			"serve-go|cert|probe|probe-text|probe-many|normalize ...")
 		return 2
 	}
 	var err error

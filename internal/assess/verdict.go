@@ -54,7 +54,8 @@ func judge(sg catalog.Safeguard, findings []check.Finding, decs []*Decision) (Ve
 	}
 	var rest []check.Finding
 	for _, f := range findings {
-		if !slices.ContainsFunc(documented, func(d *Decision) bool { return inScope(d, f.Target) }) {
+		covered := func(d *Decision) bool { return inScope(d, f.Target) }
+		if !slices.ContainsFunc(documented, covered) {
 			rest = append(rest, f)
 		}
 	}

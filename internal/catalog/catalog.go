@@ -71,11 +71,12 @@ var index = func() map[string]int {
 
 // std and spec build the table below: a standard is its own parent.
 func std(id, title string, kind Kind, summary string) Safeguard {
-	return Safeguard{ID: id, Title: title, Standard: id, Section: id[:7], Kind: kind, Summary: summary}
+	return spec(id, id, title, kind, summary)
 }
 
 func spec(id, parent, title string, kind Kind, summary string) Safeguard {
-	return Safeguard{ID: id, Title: title, Standard: parent, Section: id[:7], Kind: kind, Summary: summary}
+	return Safeguard{ID: id, Title: title, Standard: parent, Section: id[:7], Kind: kind,
+		Summary: summary}
 }
 
 const (
@@ -95,9 +96,11 @@ var rule = []Safeguard{
 	spec("164.308(a)(3)(ii)(B)", "164.308(a)(3)(i)", "Workforce clearance procedure", a, ""),
 	spec("164.308(a)(3)(ii)(C)", "164.308(a)(3)(i)", "Termination procedures", a, ""),
 	std("164.308(a)(4)(i)", "Information access management", r, ""),
-	spec("164.308(a)(4)(ii)(A)", "164.308(a)(4)(i)", "Isolating health care clearinghouse functions", r, ""),
+	spec("164.308(a)(4)(ii)(A)", "164.308(a)(4)(i)",
+		"Isolating health care clearinghouse functions", r, ""),
 	spec("164.308(a)(4)(ii)(B)", "164.308(a)(4)(i)", "Access authorization", a, ""),
-	spec("164.308(a)(4)(ii)(C)", "164.308(a)(4)(i)", "Access establishment and modification", a, ""),
+	spec("164.308(a)(4)(ii)(C)", "164.308(a)(4)(i)",
+		"Access establishment and modification", a, ""),
 	std("164.308(a)(5)(i)", "Security awareness and training", r, ""),
 	spec("164.308(a)(5)(ii)(A)", "164.308(a)(5)(i)", "Security reminders", a, ""),
 	spec("164.308(a)(5)(ii)(B)", "164.308(a)(5)(i)", "Protection from malicious software", a, ""),
@@ -110,7 +113,8 @@ var rule = []Safeguard{
 	spec("164.308(a)(7)(ii)(B)", "164.308(a)(7)(i)", "Disaster recovery plan", r, ""),
 	spec("164.308(a)(7)(ii)(C)", "164.308(a)(7)(i)", "Emergency mode operation plan", r, ""),
 	spec("164.308(a)(7)(ii)(D)", "164.308(a)(7)(i)", "Testing and revision procedures", a, ""),
-	spec("164.308(a)(7)(ii)(E)", "164.308(a)(7)(i)", "Applications and data criticality analysis", a, ""),
+	spec("164.308(a)(7)(ii)(E)", "164.308(a)(7)(i)",
+		"Applications and data criticality analysis", a, ""),
 	std("164.308(a)(8)", "Evaluation", r, ""),
 	std("164.308(b)(1)", "Business associate contracts and other arrangements", r, ""),
 	spec("164.308(b)(3)", "164.308(b)(1)", "Written contract or other arrangement", r, ""),
@@ -172,7 +176,8 @@ var rule = []Safeguard{
 	spec("164.314(a)(2)(iii)", "164.314(a)(1)",
 		"Business associate contracts with subcontractors", r, ""),
 	std("164.314(b)(1)", "Requirements for group health plans", r, ""),
-	spec("164.314(b)(2)", "164.314(b)(1)", "Implementation specifications (group health plans)", r, ""),
+	spec("164.314(b)(2)", "164.314(b)(1)",
+		"Implementation specifications (group health plans)", r, ""),
 
 	std("164.316(a)", "Policies and procedures", r, ""),
 	std("164.316(b)(1)", "Documentation", r, ""),

@@ -220,7 +220,8 @@ func TestConfigErrorsExit2NamingFileAndLine(t *testing.T) {
 	if code != ExitConfig || out != "" {
 		t.Errorf("exit code = %d, stdout %q; want 2 and no report", code, out)
 	}
-	if !strings.Contains(stderr, cfg+":3: decisions[0].status") || !strings.Contains(stderr, "required") {
+	if !strings.Contains(stderr, cfg+":3: decisions[0].status") ||
+		!strings.Contains(stderr, "required") {
 		t.Errorf("stderr = %q, want file:line and that 164.312(b) is required", stderr)
 	}
 }
@@ -262,7 +263,8 @@ func TestFailOnThreshold(t *testing.T) {
 		want   int
 	}{{"unverified", ExitFail}, {"gap", ExitFail}, {"never", ExitOK}} {
 		t.Run("--fail-on "+tt.failOn, func(t *testing.T) {
-			if code, _, stderr := run(t, env, "scan", "--fail-on", tt.failOn, url); code != tt.want {
+			code, _, stderr := run(t, env, "scan", "--fail-on", tt.failOn, url)
+			if code != tt.want {
 				t.Errorf("exit %d, want %d; stderr %s", code, tt.want, stderr)
 			}
 		})

@@ -194,7 +194,8 @@ func (e *env) execute(ctx context.Context, run *scanRun) (int, error) {
 // writes.
 func (e *env) writeReport(r *report.Report, opts scanOptions) error {
 	var buf bytes.Buffer
-	if err := report.Write(&buf, r, opts.format, opts.output == "" && e.colorFor(e.stdout)); err != nil {
+	color := opts.output == "" && e.colorFor(e.stdout)
+	if err := report.Write(&buf, r, opts.format, color); err != nil {
 		return err
 	}
 	if opts.output == "" {

@@ -54,7 +54,8 @@ func TestParseReportsErrors(t *testing.T) {
 		{"merge keys are refused",
 			"targets:\n  - &base {name: a, url: 'postgres://h/d'}\n  - <<: *base\n    name: b\n",
 			"k.yaml:3: targets[1].\"<<\": merge keys are not supported: write the entries out\n" +
-				"k.yaml:3: targets[1]: a target has either a url (a server or endpoint) or a path " +
+				"k.yaml:3: targets[1]: a target has either a url (a server or endpoint) " +
+				"or a path " +
 				"(a directory or file to read), not both or neither"},
 		{"a mapping where a list belongs is an error", "targets:\n  name: x\n",
 			"k.yaml:2: targets: expected a list, found a mapping"},
@@ -69,8 +70,8 @@ func TestParseReportsErrors(t *testing.T) {
 		// Targets.
 		{"a target needs a name and a url", "targets:\n  - password_env: X\n",
 			"k.yaml:2: targets[0].name: missing: every target needs a name\n" +
-				"k.yaml:2: targets[0]: a target has either a url (a server or endpoint) or a path " +
-				"(a directory or file to read), not both or neither"},
+				"k.yaml:2: targets[0]: a target has either a url (a server or endpoint) " +
+				"or a path (a directory or file to read), not both or neither"},
 		{"a target has a url or a path, not both",
 			"targets:\n  - name: a\n    url: tls://h:443\n    path: ./infra\n",
 			"k.yaml:2: targets[0]: a target has either a url (a server or endpoint) or a path " +

@@ -58,9 +58,9 @@ type Summary struct {
 	Verdicts map[assess.Verdict]int `json:"verdicts"`
 	// NotShown counts the safeguards outside 164.312 that no finding or
 	// decision speaks to, left out unless --all.
-	NotShown int `json:"not_shown"`
-	FailOn   assess.Verdict         `json:"fail_on"`
-	Passed   bool                   `json:"passed"`
+	NotShown int            `json:"not_shown"`
+	FailOn   assess.Verdict `json:"fail_on"`
+	Passed   bool           `json:"passed"`
 }
 
 // New builds a report of a.

@@ -24,7 +24,8 @@ var ErrTooLarge = errors.New("larger than 10 MiB, not scanned")
 // gave them; the cause is kept for errors.Is.
 func Read(root, rel string) ([]byte, error) {
 	clean := filepath.Clean(filepath.FromSlash(rel))
-	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+	up := ".." + string(filepath.Separator)
+	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, up) {
 		return nil, fmt.Errorf("%s: outside the scanned directory", rel)
 	}
 	f, err := os.Open(filepath.Join(root, clean))
