@@ -103,7 +103,7 @@ func (e *env) dispatch(ctx context.Context, cmd string, args []string) (int, err
 const usage = `kollguard assesses systems holding ePHI against the HIPAA Security Rule.
 
 Usage:
-  kollguard scan [-c kollguard.yaml] [--format text|json|sarif] [-o FILE]
+  kollguard scan [-c kollguard.yaml ...] [--format text|json|sarif] [-o FILE]
                  [--fail-on gap|unverified|never] [--all] [--profile hipaa|pq-ready]
                  [--ca-file FILE] [TARGET ...]
   kollguard probe [--format text|json] ENDPOINT ...

@@ -23,7 +23,7 @@ import (
 
 // scanOptions are the flags of `kollguard scan`.
 type scanOptions struct {
-	configPath string
+	configs    stringList
 	format     string
 	output     string
 	failOn     string
@@ -66,7 +66,8 @@ func tlsOptions(profile, caFile string) (tlsprobe.Options, error) {
 func (e *env) scan(ctx context.Context, args []string) (int, error) {
 	var o scanOptions
 	fs := e.newFlags("scan")
-	fs.StringVar(&o.configPath, "c", "", "config file with targets, decisions and waivers")
+	fs.Var(&o.configs, "c", "config `FILE` with targets, decisions and waivers (repeatable: "+
+		"kollguard.yaml and decisions.yaml are merged)")
 	fs.StringVar(&o.format, "format", "text", "report format: text, json or sarif")
 	fs.StringVar(&o.output, "o", "", "write the report to `FILE` instead of stdout")
 	fs.StringVar(&o.failOn, "fail-on", "unverified",
@@ -111,9 +112,9 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	}
 	run.scan = scan.Options{Timeout: o.timeout, TLS: tlsOpts,
 		Terraform: terraform.Options{VarFiles: o.varFiles, Env: os.Environ()}}
-	if o.configPath == "" && len(args) == 0 {
+	if len(o.configs) == 0 && len(args) == 0 {
 		if _, err := os.Stat(defaultConfig); err == nil {
-			o.configPath = defaultConfig
+			o.configs = stringList{defaultConfig}
 		} else {
 			args = []string{"."}
 		}
@@ -131,8 +132,8 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	default:
 		return nil, usagef("--fail-on %q: want gap, unverified or never", o.failOn)
 	}
-	if o.configPath != "" {
-		cfg, err := config.Load(o.configPath, run.checks)
+	if len(o.configs) > 0 {
+		cfg, err := config.LoadAll(o.configs, run.checks)
 		if err != nil {
 			return nil, usageError{err}
 		}
