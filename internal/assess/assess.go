@@ -135,9 +135,15 @@ func (a *Assessment) Count() map[Verdict]int {
 // applyWaivers attaches to each failing finding the waiver that covers it,
 // preferring a live one, and notes an expired waiver in the message.
 func applyWaivers(in []check.Finding, waivers []config.Waiver, now time.Time) []check.Finding {
+	// A waiver is named inline when a mark points it at a finding of its
+	// own check; a stray mark elsewhere does not narrow it.
+	checkOf := map[string]string{}
+	for _, w := range waivers {
+		checkOf[w.ID] = w.Check
+	}
 	inline := map[string]bool{}
 	for _, f := range in {
-		if f.InlineWaiver != "" {
+		if f.InlineWaiver != "" && checkOf[f.InlineWaiver] == f.Check {
 			inline[f.InlineWaiver] = true
 		}
 	}

@@ -243,3 +243,17 @@ func TestSafeguardsLeftOutAreCounted(t *testing.T) {
 		t.Errorf("with All, NotShown = %d", all.NotShown)
 	}
 }
+
+func TestAMarkOnAnotherChecksFindingDoesNotNarrowAWaiver(t *testing.T) {
+	waived := auditCheck.Result("infra", "nginx.conf", check.Fail, "no access log")
+	stray := logoffCheck.Result("infra", "sshd_config", check.Fail, "no idle timeout")
+	stray.InlineWaiver = "W-12"
+	a := Assess(Input{Now: now, Checks: checks, Findings: []check.Finding{waived, stray},
+		Waivers: []config.Waiver{waiver("W-12", "t.audit", "2027-01-31")}})
+	if !a.Findings[0].Waived() {
+		t.Error("a mark pointing W-12 at a finding of another check switched W-12 off")
+	}
+	if a.Findings[1].Waiver != nil {
+		t.Error("W-12 waived a finding of another check")
+	}
+}
