@@ -488,3 +488,21 @@ func TestFileFollowsNoLinkOutOfTheScannedTree(t *testing.T) {
 		t.Errorf("file() read a file outside the scanned tree through a link")
 	}
 }
+
+func TestAFileOfJunkIsOneFinding(t *testing.T) {
+	junk := make([]byte, 64<<10)
+	for i := range junk {
+		junk[i] = byte(i*7919 + i/3)
+	}
+	s := loadFiles(t, map[string]string{"blob.tf": string(junk),
+		"main.tf": `resource "aws_s3_bucket" "b" {}`}, Options{})
+	var errs []check.Finding
+	for _, f := range Evaluate(s, "t") {
+		if f.Status == check.Error {
+			errs = append(errs, f)
+		}
+	}
+	if len(errs) != 1 || errs[0].Location == nil || errs[0].Location.Path != "blob.tf" {
+		t.Fatalf("got %d error findings, want one for blob.tf: %+v", len(errs), errs)
+	}
+}

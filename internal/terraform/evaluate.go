@@ -95,13 +95,7 @@ func Evaluate(s *Snapshot, target string) []check.Finding {
 	var out []check.Finding
 	cc := configCheck
 	cc.Safeguards = coveredSafeguards(rules)
-	for _, p := range s.Errors {
-		f := cc.Result(target, p.File, check.Error, p.Error())
-		if p.File != "" {
-			f = f.At(p.File, p.Line)
-		}
-		out = append(out, f)
-	}
+	out = append(out, problemFindings(cc, s.Errors, target)...)
 	for _, ru := range rules {
 		for _, typ := range ru.types {
 			for _, r := range x.byType[typ] {
@@ -110,6 +104,33 @@ func Evaluate(s *Snapshot, target string) []check.Finding {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// problemFindings gives one error finding per file with problems: its
+// first problem, and how many more there are. A file of binary junk has
+// thousands of diagnostics; one line says enough.
+func problemFindings(cc check.Check, problems []Problem, target string) []check.Finding {
+	var out []check.Finding
+	index := map[string]int{}
+	more := map[string]int{}
+	for _, p := range problems {
+		if _, seen := index[p.File]; seen {
+			more[p.File]++
+			continue
+		}
+		index[p.File] = len(out)
+		f := cc.Result(target, p.File, check.Error, p.Error())
+		if p.File != "" {
+			f = f.At(p.File, p.Line)
+		}
+		out = append(out, f)
+	}
+	for file, n := range more {
+		f := &out[index[file]]
+		f.Message += fmt.Sprintf(" (and %d more problems in this file)", n)
+		f.Evidence = map[string]any{"more_problems": n}
 	}
 	return out
 }
