@@ -83,10 +83,11 @@ type Finding struct {
 	Waiver       *WaiverRef `json:"waiver,omitempty"`
 }
 
-// Location is a place in a file; Path is relative to the scanned directory.
+// Location is a place in a file; Path is as the user would open it,
+// relative to the working directory when the target was named that way.
 type Location struct {
 	Path string `json:"path"`
-	Line int    `json:"line"`
+	Line int    `json:"line,omitempty"` // 0: the file as a whole
 }
 
 // At returns f located at path and line.

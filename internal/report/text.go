@@ -122,8 +122,10 @@ func (t *textWriter) findings(title string, keep func(check.Finding) bool) {
 			label, color = string(f.Status), t.p.verdict[assess.Unverified]
 		}
 		where := f.Resource
-		if f.Location != nil {
-			where += fmt.Sprintf(" (%s:%d)", f.Location.Path, f.Location.Line)
+		if l := f.Location; l != nil && l.Line > 0 {
+			where += fmt.Sprintf(" (%s:%d)", l.Path, l.Line)
+		} else if l != nil {
+			where += " (" + l.Path + ")"
 		}
 		t.printf("  %s[%s]%s %s  %s  %s\n", color, label, t.p.reset, f.Check, f.Target, where)
 		t.wrap("      ", f.Message)

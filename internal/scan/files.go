@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kollguard/kollguard/internal/scanfile"
 
@@ -47,6 +49,7 @@ type tree struct {
 	root      string
 	claimed   [][]string // per fileScanner, paths relative to root
 	terraform []string   // Terraform root modules, relative to root
+	binary    []string   // files a scanner would read by name, but not text
 	truncated bool
 }
 
@@ -75,7 +78,28 @@ func scanFiles(ctx context.Context, t Target, o Options) ([]check.Finding, error
 	if tr.truncated {
 		findings = append(findings, truncation(t.Name, tr.root))
 	}
-	return inline.Apply(findings, marks(tr.root, findings), o.ApprovedWaivers), nil
+	for _, rel := range tr.binary {
+		findings = append(findings, checkFiles.Resultf(t.Name, rel, check.Unknown,
+			"%s is not text (binary or encrypted): it was not read", rel).At(rel, 0))
+	}
+	findings = inline.Apply(findings, marks(tr.root, findings), o.ApprovedWaivers)
+	return underRoot(findings, tr.root), nil
+}
+
+// underRoot makes finding locations relative to the working directory, as
+// the user named the target, so that reports and SARIF point at real paths.
+func underRoot(findings []check.Finding, root string) []check.Finding {
+	if root == "." || root == "" {
+		return findings
+	}
+	for i := range findings {
+		if l := findings[i].Location; l != nil {
+			loc := *l
+			loc.Path = filepath.ToSlash(filepath.Join(root, filepath.FromSlash(l.Path)))
+			findings[i].Location = &loc
+		}
+	}
+	return findings
 }
 
 // scanTerraform evaluates one root module; its findings' locations are
@@ -161,14 +185,36 @@ func walk(ctx context.Context, path string) (*tree, error) {
 	return tr, err
 }
 
-// claim offers one file to every scanner, by its name and first bytes.
+// claim offers one file to every scanner, by its name and first bytes. A
+// file that is not text goes to none: a binary named sshd_config, or one
+// encrypted in place (git-crypt, sops), holds no settings to judge.
 func (tr *tree) claim(rel string) {
 	head := readHead(filepath.Join(tr.root, rel))
+	text := isText(head)
 	for i, s := range fileScanners {
-		if s.match(rel, head) {
-			tr.claimed[i] = append(tr.claimed[i], filepath.ToSlash(rel))
+		if !s.match(rel, head) {
+			continue
+		}
+		if !text {
+			tr.binary = append(tr.binary, filepath.ToSlash(rel))
+			return
+		}
+		tr.claimed[i] = append(tr.claimed[i], filepath.ToSlash(rel))
+	}
+}
+
+// isText tells text from binary by a file's first bytes: no NUL, and valid
+// UTF-8 but for a character the cut may have split.
+func isText(head []byte) bool {
+	if bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	for cut := 0; cut < 4 && cut <= len(head); cut++ {
+		if utf8.Valid(head[:len(head)-cut]) {
+			return true
 		}
 	}
+	return false
 }
 
 func readHead(path string) []byte {

@@ -32,20 +32,21 @@ const (
 )
 
 // Target is one thing to scan, resolved from the command line or the config.
+// It is saved with the evidence of a scan, without its password.
 type Target struct {
-	Name string
-	Kind string
+	Name string `json:"name"`
+	Kind string `json:"kind"`
 	// URL addresses the target. It has no password: that is in Password.
-	URL string
+	URL string `json:"url"`
 	// Password is the secret to connect with, or empty to let the driver
-	// find one (PGPASSWORD, a pgpass file). It is never printed.
-	Password       string
-	BreakGlassRole string
+	// find one (PGPASSWORD, a pgpass file). It is never printed or saved.
+	Password       string `json:"-"`
+	BreakGlassRole string `json:"break_glass_role,omitempty"`
 	// Postgres tunes the tenancy, ePHI and audit checks of a PostgreSQL
 	// server; Evaluate gets BreakGlassRole besides.
-	Postgres postgres.Options
+	Postgres postgres.Options `json:"postgres"`
 	// Web tunes the checks of a web application.
-	Web webapp.Options
+	Web webapp.Options `json:"web"`
 }
 
 // Address is the target's URL as reports show it, without any secret.

@@ -1,13 +1,17 @@
 package scan
 
 import (
+	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kollguard/kollguard/internal/check"
 	"github.com/kollguard/kollguard/internal/config"
 	"github.com/kollguard/kollguard/internal/webapp"
 )
@@ -93,5 +97,20 @@ func TestFromConfigCarriesWebOptions(t *testing.T) {
 		Protected: []string{"/chart"}, HTTPURL: "http://portal.example:8080/"}
 	if got.Kind != KindWebApp || !cmp.Equal(got.Web, want) {
 		t.Errorf("got %+v", got)
+	}
+}
+
+func TestABinaryNamedLikeAConfigIsNotJudged(t *testing.T) {
+	dir := t.TempDir()
+	bin := append([]byte("\x7fELF\x02\x01\x01\x00"), make([]byte, 600)...)
+	if err := os.WriteFile(filepath.Join(dir, "sshd_config"), bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	found, err := scanFiles(context.Background(), FilesTarget(dir, "box"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 1 || found[0].Check != "files.read" || found[0].Status != check.Unknown {
+		t.Fatalf("got %+v, want one files.read unknown finding", found)
 	}
 }
