@@ -71,7 +71,7 @@ func TestVerdicts(t *testing.T) {
 		{"passing findings meet a safeguard", logoff, []check.Finding{pass}, nil, nil,
 			Met, "1 check passed on db"},
 		{"a failing finding is a gap", logoff, []check.Finding{pass, fail}, nil, nil,
-			Gap, "1 finding fail: t.logoff on db: idle_session_timeout is 0"},
+			Gap, "1 finding fails: t.logoff on db: idle_session_timeout is 0"},
 		{"an unknown finding leaves it unverified", logoff, []check.Finding{pass, unknown},
 			nil, nil, Unverified, "could not decide: t.logoff on db: setting hidden"},
 		{"a live waiver keeps it met", logoff, []check.Finding{fail}, nil,

@@ -134,8 +134,8 @@ func evidenceVerdict(sg catalog.Safeguard, t tally, dec *Decision) (Verdict, str
 		return Met, implemented + "; no check covers it on the scanned targets"
 	case sg.Kind == catalog.Required:
 		return Gap, "required, and nothing shows it is met: no check covers it on the scanned " +
-			"targets and no decision documents it; record how it is met in a decision " +
-			"(kollguard decisions init)"
+			"targets and no decision documents it; add a decision for it to kollguard.yaml " +
+			"(status implemented with evidence, or not-applicable with the reason)"
 	}
 	return Unverified, "no check covers it on the scanned targets and no decision documents it: " +
 		"record one in kollguard.yaml (kollguard decisions init writes a template)"
@@ -143,7 +143,11 @@ func evidenceVerdict(sg catalog.Safeguard, t tally, dec *Decision) (Verdict, str
 
 func failReason(t tally) string {
 	first := t.failing[0]
-	reason := fmt.Sprintf("%s: %s on %s: %s", plural(len(t.failing), "finding")+" fail",
+	verb := " fail"
+	if len(t.failing) == 1 {
+		verb = " fails"
+	}
+	reason := fmt.Sprintf("%s: %s on %s: %s", plural(len(t.failing), "finding")+verb,
 		first.Check, first.Target, first.Message)
 	if n := len(t.failing) - 1; n > 0 {
 		reason += fmt.Sprintf(" (and %d more)", n)

@@ -55,14 +55,18 @@ func (e *env) controls(args []string) error {
 	section := ""
 	for _, c := range list {
 		if c.Section != section {
+			if section != "" {
+				fmt.Fprintln(tw)
+			}
 			section = c.Section
-			fmt.Fprintf(tw, "\n%s %s\n", section, catalog.SectionTitle(section))
+			fmt.Fprintf(tw, "%s %s\n", section, catalog.SectionTitle(section))
 		}
 		indent := "    "
 		if c.IsStandard() {
 			indent = "  "
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%d checks\n", indent, c.ID, c.Kind, c.Title, len(c.Checks))
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\n", indent, c.ID, c.Kind, c.Title,
+			countOf(len(c.Checks), "check"))
 	}
 	return tw.Flush()
 }
@@ -82,8 +86,8 @@ func (e *env) checks(args []string) error {
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	for _, c := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Severity, strings.Join(c.Safeguards, " "),
-			c.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Severity, c.Title,
+			strings.Join(c.Safeguards, " "))
 	}
 	return tw.Flush()
 }
@@ -174,4 +178,11 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -105,7 +105,7 @@ const usage = `kollguard assesses systems holding ePHI against the HIPAA Securit
 Usage:
   kollguard scan [-c kollguard.yaml ...] [--format text|json|sarif] [-o FILE]
                  [--fail-on gap|unverified|never] [--all] [--profile hipaa|pq-ready]
-                 [--ca-file FILE] [TARGET ...]
+                 [--ca-file FILE] [--var-file FILE ...] [--timeout 60s] [-v] [TARGET ...]
   kollguard probe [--format text|json] ENDPOINT ...
                                what a TLS endpoint offers: versions, suites,
                                groups (post-quantum too), certificate
@@ -118,10 +118,12 @@ Usage:
                                             addressable specification
   kollguard version
 
-TARGET is postgres://user@host:5432/db (the password comes from PGPASSWORD, a
-pgpass file or password_env in the config, and is never printed), a TLS
-endpoint (tls://host:443, smtp://host:25, imap://, pop3://, ldap://) or a web
-application (https://host/path).
+TARGET is a directory or file (Terraform, Kubernetes, nginx, sshd and
+PostgreSQL configs; the default is the current directory, or ./kollguard.yaml
+when there is one), postgres://user@host:5432/db (the password comes from
+PGPASSWORD, a pgpass file or password_env in the config, and is never
+printed), a TLS endpoint (tls://host:443, smtp://host:25, imap://, pop3://,
+ldap://) or a web application (https://host/path).
 Exit codes: 0 no safeguard at or above --fail-on, 1 some are, 2 usage or config error.
 `
 

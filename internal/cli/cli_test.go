@@ -235,7 +235,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no command", nil, ""},
 		{"an unknown command", []string{"frobnicate"}, "unknown command"},
 		{"a target path that does not exist", []string{"scan", "/nonexistent/infra"},
-			"not a target"},
+			"/nonexistent/infra: no such file or directory"},
 		{"an unknown format", []string{"scan", "--format", "pdf", "postgres://u@h/db"}, "pdf"},
 		{"a bad --fail-on", []string{"scan", "--fail-on", "met", "postgres://u@h/db"}, "met"},
 		{"a timeout of zero", []string{"scan", "--timeout", "0s", "postgres://u@h/db"},
@@ -349,8 +349,8 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo exit %d; stderr:\n%s", code, stderr)
 	}
 	for _, want := range []string{
-		"GAP         164.312(e)(1)", "postgres.hba.remote-plaintext", "role dr_smith",
-		"W-1", "MET         164.312(a)(2)(ii)", "web.cookie.lifetime  patient-portal",
+		"GAP            164.312(e)(1)", "postgres.hba.remote-plaintext", "role dr_smith",
+		"W-1", "MET            164.312(a)(2)(ii)", "web.cookie.lifetime  patient-portal",
 		"web.http.redirect  patient-portal", "terraform.aws.rds.encrypted  clinic-infra",
 	} {
 		if !strings.Contains(out, want) {

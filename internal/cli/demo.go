@@ -63,6 +63,9 @@ func (e *env) demo(ctx context.Context, args []string) (int, error) {
 	cluster, err := pgcluster.Start(startCtx, pgcluster.Options{
 		Settings: demoSettings, HBA: demoHBA, Checksums: true, Pgaudit: true,
 	})
+	if err != nil && ctx.Err() != nil {
+		return ExitFail, fmt.Errorf("demo: interrupted")
+	}
 	if err != nil {
 		return ExitFail, fmt.Errorf("demo: %w (it needs Debian's postgresql-15 and "+
 			"postgresql-15-pgaudit: scripts/demo installs them)", err)

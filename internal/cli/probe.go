@@ -48,7 +48,7 @@ func (e *env) probe(ctx context.Context, args []string) (int, error) {
 		snap, err := tlsprobe.Probe(pctx, ep, opts)
 		cancel()
 		if err != nil {
-			fmt.Fprintf(e.stderr, "kollguard: probe %s: %v\n", ep, err)
+			fmt.Fprintf(e.stderr, "kollguard: %v\n", err)
 			code = ExitFail
 			continue
 		}

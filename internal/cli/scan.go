@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -23,16 +24,16 @@ import (
 
 // scanOptions are the flags of `kollguard scan`.
 type scanOptions struct {
-	configs    stringList
-	format     string
-	output     string
-	failOn     string
-	all        bool
-	verbose    bool
-	timeout    time.Duration
-	profile    string
-	caFile     string
-	varFiles   stringList
+	configs  stringList
+	format   string
+	output   string
+	failOn   string
+	all      bool
+	verbose  bool
+	timeout  time.Duration
+	profile  string
+	caFile   string
+	varFiles stringList
 }
 
 // stringList is a flag that may be given several times.
@@ -122,6 +123,24 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	if o.timeout <= 0 {
 		return nil, usagef("--timeout %s: want a positive duration such as 60s", o.timeout)
 	}
+	if o.output != "" {
+		// Refuse an unwritable -o before spending a scan on it.
+		f, err := os.OpenFile(o.output, os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, usagef("-o: %w", err)
+		}
+		f.Close()
+	}
+	for i, vf := range o.varFiles {
+		abs, err := filepath.Abs(vf)
+		if err == nil {
+			_, err = os.Stat(abs)
+		}
+		if err != nil {
+			return nil, usagef("--var-file: %w", err)
+		}
+		o.varFiles[i] = abs
+	}
 	if !slices.Contains(report.Formats, o.format) {
 		return nil, usagef("--format %q: want text, json or sarif", o.format)
 	}
@@ -142,6 +161,10 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 			t, err := scan.FromConfig(ct, e.getenv)
 			if err != nil {
 				return nil, usageError{err}
+			}
+			if ct.PasswordEnv != "" && e.getenv(ct.PasswordEnv) == "" {
+				fmt.Fprintf(e.stderr, "kollguard: %s: target %s: %s is not set; trying "+
+					"PGPASSWORD and pgpass\n", ct.Pos, ct.Name, ct.PasswordEnv)
 			}
 			run.targets = append(run.targets, t)
 		}

@@ -96,9 +96,9 @@ func (t *textWriter) safeguards() {
 			std, _ := catalog.Lookup(standard)
 			t.printf("  %s%s %s%s\n", t.p.bold, std.ID, std.Title, t.p.reset)
 		}
-		t.printf("    %s%-11s%s %-20s %-12s %s\n", t.p.verdict[s.Verdict],
+		t.printf("    %s%-14s%s %-20s %-12s %s\n", t.p.verdict[s.Verdict],
 			strings.ToUpper(string(s.Verdict)), t.p.reset, s.ID, s.Kind, s.Title)
-		t.wrap("                ", s.Reason)
+		t.wrap("                   ", s.Reason)
 	}
 }
 

@@ -58,7 +58,11 @@ var ErrUnsupported = errors.New("unsupported target")
 // ParseTarget reads a TARGET argument of `kollguard scan`. A password in a
 // postgres URL is taken out of the URL and kept in Password.
 func ParseTarget(arg string) (Target, error) {
-	if _, err := os.Stat(arg); err == nil && !strings.Contains(arg, "://") {
+	if !strings.Contains(arg, "://") {
+		if _, err := os.Stat(arg); err != nil {
+			return Target{}, fmt.Errorf("%s: %w (a TARGET is a directory, a file, or a "+
+				"URL such as postgres://user@host:5432/db)", arg, errors.Unwrap(err))
+		}
 		return FilesTarget(arg, ""), nil
 	}
 	u, err := url.Parse(arg)
