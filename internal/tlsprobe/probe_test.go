@@ -160,7 +160,9 @@ func TestProbeGoServers(t *testing.T) {
 				t.Errorf("post-quantum: supported %t preferred %t, want both", s.PQSupported,
 					s.PQPreferred)
 			}
-			assertChecks(t, Evaluate(s, "t", Options{}), tt.checks)
+			// Under pq-ready, a missing post-quantum group is a failure, so
+			// the table states what the probe saw of it.
+			assertChecks(t, Evaluate(s, "t", Options{Profile: ProfilePQReady}), tt.checks)
 		})
 	}
 }
