@@ -176,6 +176,7 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 		}
 		run.targets = append(run.targets, t)
 	}
+	run.targets = scan.Unique(run.targets)
 	for _, t := range run.targets {
 		e.secrets.Add(t.Password)
 	}

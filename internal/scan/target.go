@@ -8,7 +8,6 @@ package scan
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -102,7 +101,7 @@ func endpointTarget(u *url.URL, name, kind string) (Target, error) {
 		return Target{}, err
 	}
 	if name == "" {
-		name = net.JoinHostPort(ep.Host, strconv.Itoa(ep.Port))
+		name = nameOf(ep.Host + "-" + strconv.Itoa(ep.Port))
 	}
 	return Target{Name: name, Kind: kind, URL: u.String()}, nil
 }
@@ -116,6 +115,7 @@ func FilesTarget(path, name string) Target {
 		if abs, err := filepath.Abs(path); err == nil && name == "." {
 			name = filepath.Base(abs)
 		}
+		name = nameOf(name)
 	}
 	return Target{Name: name, Kind: KindFiles, URL: path}
 }
@@ -155,7 +155,7 @@ func postgresTarget(u *url.URL, name string) (Target, error) {
 	t := Target{Name: name, Kind: KindPostgres, Password: redact.TakeURLPassword(u)}
 	t.URL = u.String()
 	if t.Name == "" {
-		t.Name = strings.TrimPrefix(u.Host+u.Path, "/")
+		t.Name = nameOf(u.Host + u.Path)
 	}
 	return t, nil
 }
@@ -163,3 +163,43 @@ func postgresTarget(u *url.URL, name string) (Target, error) {
 // RedactURL masks the password of a URL-like argument so that an error
 // about it can be printed.
 func RedactURL(arg string) string { return redact.URL(arg) }
+
+// nameOf makes a target name of the kind the config allows ([a-z0-9._-]),
+// so that waivers and decision scopes can name targets given on the
+// command line: db.internal:5432/clinic becomes db.internal-5432-clinic.
+func nameOf(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r - 'A' + 'a'
+		}
+		return '-'
+	}, s)
+	return strings.Trim(s, "-")
+}
+
+// Unique drops repeated targets (same kind and address) and makes names
+// unique by numbering repeats (db, db-2), so that each target appears once
+// in a report under a name of its own.
+func Unique(targets []Target) []Target {
+	var out []Target
+	seen := map[string]bool{}
+	names := map[string]int{}
+	for _, t := range targets {
+		key := t.Kind + " " + t.URL
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if n := names[t.Name]; n > 0 {
+			names[t.Name]++
+			t.Name = fmt.Sprintf("%s-%d", t.Name, n+1)
+		} else {
+			names[t.Name] = 1
+		}
+		out = append(out, t)
+	}
+	return out
+}

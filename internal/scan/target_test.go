@@ -24,16 +24,16 @@ func TestParseTarget(t *testing.T) {
 		unsupported          bool
 	}{
 		{name: "a postgres URL is named after host and database",
-			arg: "postgres://scan@db:5432/clinic", wantName: "db:5432/clinic",
+			arg: "postgres://scan@db:5432/clinic", wantName: "db-5432-clinic",
 			wantURL: "postgres://scan@db:5432/clinic"},
 		{name: "a password in the URL moves out of it",
-			arg: "postgresql://scan:s3cr3t@db/clinic?sslmode=require", wantName: "db/clinic",
+			arg: "postgresql://scan:s3cr3t@db/clinic?sslmode=require", wantName: "db-clinic",
 			wantURL: "postgresql://scan@db/clinic?sslmode=require", wantPassword: "s3cr3t"},
 		{name: "an https URL is a web application named after its endpoint",
-			arg: "https://portal.example/app", wantName: "portal.example:443",
+			arg: "https://portal.example/app", wantName: "portal.example-443",
 			wantURL: "https://portal.example/app"},
 		{name: "an smtp URL is a TLS endpoint", arg: "smtp://mail.example:587",
-			wantName: "mail.example:587", wantURL: "smtp://mail.example:587"},
+			wantName: "mail.example-587", wantURL: "smtp://mail.example:587"},
 		{name: "an endpoint URL with a password is refused without it",
 			arg: "https://u:hunter22@portal.example/", errHas: "no user or password"},
 		{name: "a URL without a host is refused", arg: "postgres:///clinic",
@@ -112,5 +112,22 @@ func TestABinaryNamedLikeAConfigIsNotJudged(t *testing.T) {
 	}
 	if len(found) != 1 || found[0].Check != "files.read" || found[0].Status != check.Unknown {
 		t.Fatalf("got %+v, want one files.read unknown finding", found)
+	}
+}
+
+func TestUniqueTargets(t *testing.T) {
+	in := []Target{
+		{Name: "h-443", Kind: KindTLS, URL: "tls://h:443"},
+		{Name: "h-443", Kind: KindWebApp, URL: "https://h/"},
+		{Name: "infra", Kind: KindFiles, URL: "infra"},
+		{Name: "infra", Kind: KindFiles, URL: "infra"},
+		{Name: "h-443", Kind: KindTLS, URL: "smtp://h:443"},
+	}
+	var got []string
+	for _, t := range Unique(in) {
+		got = append(got, t.Name)
+	}
+	if want := []string{"h-443", "h-443-2", "infra", "h-443-3"}; !cmp.Equal(got, want) {
+		t.Errorf("names %v, want %v", got, want)
 	}
 }
