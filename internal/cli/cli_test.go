@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/kollguard/kollguard/internal/catalog"
 	"github.com/kollguard/kollguard/internal/config"
 	"github.com/kollguard/kollguard/internal/pgcluster"
@@ -444,5 +446,40 @@ waivers:
 		if got[id] != w {
 			t.Errorf("%s: %q, want %q (all failing: %v)", id, got[id], w, got)
 		}
+	}
+}
+
+func TestSavedEvidenceIsJudgedAgainWithoutTheServer(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"PGPASSWORD": scannerPassword}
+	url := cluster.URL("scanner", "postgres")
+	_, live, stderr := run(t, env, "scan", "--format", "json", "--save-evidence", dir, url)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("saved %v; stderr %s", files, stderr)
+	}
+	saved, _ := os.ReadFile(files[0])
+	if strings.Contains(string(saved), scannerPassword) {
+		t.Error("the saved evidence holds the password")
+	}
+	_, again, stderr := run(t, nil, "scan", "--format", "json", "--from", files[0])
+	verdicts := func(out string) map[string]string {
+		var r struct {
+			Safeguards []struct{ ID, Verdict, Reason string }
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v: %s", err, stderr)
+		}
+		m := map[string]string{}
+		for _, s := range r.Safeguards {
+			m[s.ID] = s.Verdict + ": " + s.Reason
+		}
+		return m
+	}
+	if diff := cmp.Diff(verdicts(live), verdicts(again)); diff != "" {
+		t.Errorf("verdicts from saved evidence differ (-live +saved):\n%s", diff)
+	}
+	if code, _, _ := run(t, nil, "scan", "--from", files[0], url); code != ExitConfig {
+		t.Errorf("--from with a TARGET: exit %d, want 2", code)
 	}
 }

@@ -34,6 +34,8 @@ type scanOptions struct {
 	profile  string
 	caFile   string
 	varFiles stringList
+	from     stringList
+	saveDir  string
 }
 
 // stringList is a flag that may be given several times.
@@ -80,6 +82,9 @@ func (e *env) scan(ctx context.Context, args []string) (int, error) {
 	tlsFlags(fs, &o.profile, &o.caFile)
 	fs.Var(&o.varFiles, "var-file", "Terraform variables `FILE` for directory targets "+
 		"(repeatable; after terraform.tfvars and *.auto.tfvars)")
+	fs.StringVar(&o.saveDir, "save-evidence", "", "save what was collected of each "+
+		"server and endpoint as JSON in `DIR`, to judge again with --from")
+	fs.Var(&o.from, "from", "judge saved evidence `FILE` instead of scanning (repeatable)")
 	args, err := parseInterleaved(fs, args)
 	if err != nil {
 		return ExitConfig, err
@@ -96,12 +101,13 @@ const defaultConfig = "kollguard.yaml"
 
 // scanRun is a validated scan, ready to execute.
 type scanRun struct {
-	opts    scanOptions
-	scan    scan.Options
-	failOn  assess.Verdict
-	cfg     *config.Config
-	targets []scan.Target
-	checks  *check.Set
+	opts     scanOptions
+	scan     scan.Options
+	failOn   assess.Verdict
+	cfg      *config.Config
+	targets  []scan.Target
+	evidence []*scan.Evidence // from --from: judged instead of scanned
+	checks   *check.Set
 }
 
 // prepare validates flags, config and targets before anything is scanned.
@@ -113,7 +119,15 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	}
 	run.scan = scan.Options{Timeout: o.timeout, TLS: tlsOpts,
 		Terraform: terraform.Options{VarFiles: o.varFiles, Env: os.Environ()}}
-	if len(o.configs) == 0 && len(args) == 0 {
+	if len(o.from) > 0 {
+		if len(args) > 0 {
+			return nil, usagef("--from judges saved evidence: give no TARGET with it")
+		}
+		if run.evidence, err = readEvidence(o.from); err != nil {
+			return nil, err
+		}
+	}
+	if len(o.configs) == 0 && len(args) == 0 && len(o.from) == 0 {
 		if _, err := os.Stat(defaultConfig); err == nil {
 			o.configs = stringList{defaultConfig}
 		} else {
@@ -158,6 +172,9 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 		}
 		run.cfg = cfg
 		for _, ct := range cfg.Targets {
+			if len(o.from) > 0 {
+				break // the evidence names the targets
+			}
 			t, err := scan.FromConfig(ct, e.getenv)
 			if err != nil {
 				return nil, usageError{err}
@@ -192,7 +209,15 @@ func (e *env) execute(ctx context.Context, run *scanRun) (int, error) {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	started := time.Now()
-	res := scan.Run(ctx, run.targets, run.scan, log)
+	var res scan.Result
+	if run.evidence != nil {
+		res = judgeEvidence(run.evidence, run.scan)
+	} else {
+		res = scan.Run(ctx, run.targets, run.scan, log)
+	}
+	if err := e.saveEvidence(run.opts.saveDir, res.Evidence); err != nil {
+		return ExitConfig, err
+	}
 	for _, t := range res.Targets {
 		if t.Status != report.Scanned {
 			log.Warn("target not scanned", "target", t.Name, "error", t.Error)

@@ -40,9 +40,11 @@ type Options struct {
 }
 
 // Result is what scanning a list of targets produced, in target order.
+// Evidence holds what was collected from each network target, for saving.
 type Result struct {
 	Targets  []report.Target
 	Findings []check.Finding
+	Evidence []*Evidence
 }
 
 // Run scans every target concurrently, each within o.Timeout. It never
@@ -52,6 +54,7 @@ func Run(ctx context.Context, targets []Target, o Options, log *slog.Logger) Res
 	type one struct {
 		target   report.Target
 		findings []check.Finding
+		evidence *Evidence
 	}
 	results := make([]one, len(targets))
 	var wg sync.WaitGroup
@@ -60,15 +63,16 @@ func Run(ctx context.Context, targets []Target, o Options, log *slog.Logger) Res
 			ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 			defer cancel()
 			start := time.Now()
-			rt := report.Target{Name: t.Name, Kind: t.Kind, Address: t.Address(),
-				Status: report.Scanned}
-			findings, err := scanners[t.Kind](ctx, t, o)
-			if err != nil {
-				rt.Status, rt.Error = report.Unreachable, err.Error()
+			var r one
+			if t.Kind == KindFiles {
+				r.target, r.findings = scanFilesTarget(ctx, t, o)
+			} else {
+				r.evidence = Collect(ctx, t, o)
+				r.target, r.findings = Judge(r.evidence, o)
 			}
-			log.Debug("scanned target", "target", t.Name, "status", rt.Status,
-				"findings", len(findings), "took", time.Since(start).Round(time.Millisecond))
-			results[i] = one{rt, findings}
+			log.Debug("scanned target", "target", t.Name, "status", r.target.Status,
+				"findings", len(r.findings), "took", time.Since(start).Round(time.Millisecond))
+			results[i] = r
 		})
 	}
 	wg.Wait()
@@ -76,64 +80,23 @@ func Run(ctx context.Context, targets []Target, o Options, log *slog.Logger) Res
 	for _, o := range results {
 		r.Targets = append(r.Targets, o.target)
 		r.Findings = append(r.Findings, o.findings...)
+		if o.evidence != nil {
+			r.Evidence = append(r.Evidence, o.evidence)
+		}
 	}
 	return r
 }
 
-// scanner reads one kind of target. An error means the target could not be
-// reached; the findings then say so check by check.
-type scanner func(ctx context.Context, t Target, o Options) ([]check.Finding, error)
-
-var scanners = map[string]scanner{
-	KindPostgres: scanPostgres,
-	KindTLS:      scanTLS,
-	KindWebApp:   scanWebApp,
-	KindFiles:    scanFiles,
-}
-
-// scanPostgres reads the server's catalogs and, when it has ssl on, probes
-// its TLS through the SSLRequest handshake.
-func scanPostgres(ctx context.Context, t Target, o Options) ([]check.Finding, error) {
-	snap, err := postgres.Collect(ctx, postgres.Conn{URL: t.URL, Password: t.Password})
+// scanFilesTarget reads a directory or file target; its files are its
+// evidence, so nothing is kept to save.
+func scanFilesTarget(ctx context.Context, t Target, o Options) (report.Target, []check.Finding) {
+	rt := report.Target{Name: t.Name, Kind: t.Kind, Address: t.Address(),
+		Status: report.Scanned}
+	findings, err := scanFiles(ctx, t, o)
 	if err != nil {
-		return postgres.Unreachable(t.Name, err), err
+		rt.Status, rt.Error = report.Unreachable, err.Error()
+		findings = append(findings, checkFiles.Resultf(t.Name, t.URL, check.Error,
+			"could not read %s: %v", t.URL, err))
 	}
-	opts := t.Postgres
-	opts.BreakGlassRole = t.BreakGlassRole
-	findings := postgres.Evaluate(snap, t.Name, opts)
-	if s, ok := snap.Settings["ssl"]; !ok || s.Value != "on" {
-		return findings, nil
-	}
-	tlsFindings, _ := probe(ctx, t, o)
-	return append(findings, tlsFindings...), nil
-}
-
-func scanTLS(ctx context.Context, t Target, o Options) ([]check.Finding, error) {
-	return probe(ctx, t, o)
-}
-
-// scanWebApp probes the application's TLS and checks its HTTP behaviour.
-func scanWebApp(ctx context.Context, t Target, o Options) ([]check.Finding, error) {
-	findings, err := probe(ctx, t, o)
-	if err != nil {
-		return append(findings, webapp.Unreachable(t.Name, err)...), err
-	}
-	snap, err := webapp.Collect(ctx, t.URL, t.Web)
-	if err != nil {
-		return append(findings, webapp.Unreachable(t.Name, err)...), nil
-	}
-	return append(findings, webapp.Evaluate(snap, t.Name, t.Web)...), nil
-}
-
-// probe runs the TLS prober on the target's endpoint.
-func probe(ctx context.Context, t Target, o Options) ([]check.Finding, error) {
-	ep, err := tlsprobe.ParseEndpoint(t.URL)
-	if err != nil {
-		return tlsprobe.Unreachable(t.Name, err), err
-	}
-	snap, err := tlsprobe.Probe(ctx, ep, o.TLS)
-	if err != nil {
-		return tlsprobe.Unreachable(t.Name, err), err
-	}
-	return tlsprobe.Evaluate(snap, t.Name, o.TLS), nil
+	return rt, findings
 }

@@ -1,0 +1,86 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/report"
+	"github.com/kollguard/kollguard/internal/tlsprobe"
+)
+
+var quick = Options{Timeout: 20 * time.Second, TLS: tlsprobe.Options{ConnTimeout: time.Second}}
+
+func TestSavedEvidenceJudgesLikeTheScanThatWroteIt(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "session", Value: "v", MaxAge: 3600})
+	}))
+	defer srv.Close()
+	target, err := ParseTarget(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := Collect(context.Background(), target, quick)
+	rt, want := Judge(ev, quick)
+	if rt.Status != report.Scanned || len(want) == 0 {
+		t.Fatalf("live judge: %+v, %d findings", rt, len(want))
+	}
+	var buf bytes.Buffer
+	if err := WriteEvidence(&buf, ev); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := ReadEvidence(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got := Judge(saved, quick)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("judged from the saved evidence (-live +saved):\n%s", diff)
+	}
+}
+
+func TestASilentEndpointIsUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	target, err := ParseTarget("tls://" + l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, findings := Judge(Collect(context.Background(), target, quick), quick)
+	if rt.Status != report.Unreachable || rt.Error == "" {
+		t.Errorf("target %+v, want unreachable with the reason", rt)
+	}
+	for _, f := range findings {
+		if f.Status == check.Pass || f.Status == check.Fail {
+			t.Errorf("%s: %s on an endpoint that never spoke TLS", f.Check, f.Status)
+		}
+	}
+}
+
+func TestReadEvidenceRefusesWhatItDoesNotKnow(t *testing.T) {
+	for _, in := range []string{`{}`, `{"schema_version": 9}`, `not json`,
+		`{"schema_version": 1, "target": {"name": "db", "kind": "postgres"}}`} {
+		if _, err := ReadEvidence(bytes.NewBufferString(in)); err == nil {
+			t.Errorf("ReadEvidence(%s) = nil error", in)
+		}
+	}
+}
