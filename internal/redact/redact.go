@@ -37,15 +37,55 @@ func (s *Secrets) Add(secret string) {
 	slices.SortFunc(s.list, func(a, b string) int { return len(b) - len(a) })
 }
 
+// shortSecret is the length under which a secret is masked only where it
+// stands as a word of its own: a three-letter password must not turn every
+// "Exit" of a report into "Exxxxxit".
+const shortSecret = 6
+
 // Redact returns text with every secret masked, longest secret first so that
 // a secret containing another is masked whole.
 func (s *Secrets) Redact(text string) string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, secret := range s.list {
-		text = strings.ReplaceAll(text, secret, Mask)
+		if len(secret) >= shortSecret {
+			text = strings.ReplaceAll(text, secret, Mask)
+			continue
+		}
+		text = maskWord(text, secret)
 	}
 	return text
+}
+
+// maskWord masks secret where neither neighbour is a letter or a digit.
+func maskWord(text, secret string) string {
+	var b strings.Builder
+	done := 0 // text[:done] is written
+	for from := 0; ; {
+		i := strings.Index(text[from:], secret)
+		if i < 0 {
+			b.WriteString(text[done:])
+			return b.String()
+		}
+		i += from
+		end := i + len(secret)
+		if wordEdge(text, i-1) && wordEdge(text, end) {
+			b.WriteString(text[done:i])
+			b.WriteString(Mask)
+			done, from = end, end
+			continue
+		}
+		from = i + 1
+	}
+}
+
+// wordEdge reports whether text has no letter or digit at byte i.
+func wordEdge(text string, i int) bool {
+	if i < 0 || i >= len(text) {
+		return true
+	}
+	c := text[i]
+	return !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9')
 }
 
 // Writer masks secrets in everything written through it. Each Write is

@@ -99,6 +99,10 @@ func (t *textWriter) safeguards() {
 		t.printf("    %s%-14s%s %-20s %-12s %s\n", t.p.verdict[s.Verdict],
 			strings.ToUpper(string(s.Verdict)), t.p.reset, s.ID, s.Kind, s.Title)
 		t.wrap("                   ", s.Reason)
+		if d := s.Decision; d != nil && !strings.Contains(s.Reason, "decision") {
+			t.wrap("                   decision: ", fmt.Sprintf("%s, owned by %s, review by %s",
+				d.Status, d.Owner, d.ReviewBy))
+		}
 	}
 }
 
@@ -116,6 +120,7 @@ func (t *textWriter) findings(title string, keep func(check.Finding) bool) {
 		return list[i].Severity.Rank() > list[j].Severity.Rank()
 	})
 	t.printf("\n%s%s (%d)%s\n", t.p.bold, title, len(list), t.p.reset)
+	list = t.collapseErrors(list)
 	for _, f := range list {
 		label, color := string(f.Severity), t.p.verdict[assess.Gap]
 		if f.Status != check.Fail {
@@ -141,6 +146,41 @@ func (t *textWriter) findings(title string, keep func(check.Finding) bool) {
 		}
 		t.printf("      safeguards: %s\n", strings.Join(f.Safeguards, ", "))
 	}
+}
+
+// collapseErrors prints the error findings that share a target and a
+// message (every check of a target that could not be read) as one entry,
+// and returns the other findings.
+func (t *textWriter) collapseErrors(list []check.Finding) []check.Finding {
+	type key struct{ target, msg string }
+	groups := map[key][]string{}
+	var order []key
+	var rest []check.Finding
+	for _, f := range list {
+		if f.Status != check.Error {
+			rest = append(rest, f)
+			continue
+		}
+		k := key{f.Target, f.Message}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], f.Check)
+	}
+	for _, k := range order {
+		if len(groups[k]) == 1 {
+			for _, f := range list {
+				if f.Status == check.Error && f.Target == k.target && f.Message == k.msg {
+					rest = append(rest, f)
+				}
+			}
+			continue
+		}
+		t.printf("  %s[error]%s %d checks  %s\n", t.p.verdict[assess.Unverified], t.p.reset,
+			len(groups[k]), k.target)
+		t.wrap("      ", k.msg)
+	}
+	return rest
 }
 
 func (t *textWriter) check(id string) check.Check {
