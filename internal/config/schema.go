@@ -31,8 +31,10 @@ func (p *parser) config(cfg *Config, root *yaml.Node) {
 	for i, n := range p.list(top.vals["waivers"], "waivers") {
 		cfg.Waivers = append(cfg.Waivers, p.waiver(n, fmt.Sprintf("waivers[%d]", i)))
 	}
-	p.uniqueTargets(cfg.Targets)
-	p.uniqueWaivers(cfg.Waivers)
+	unique(p, cfg.Targets, "targets", "name", "target name",
+		func(t Target) (string, int) { return t.Name, t.Pos.Line })
+	unique(p, cfg.Waivers, "waivers", "id", "waiver ID",
+		func(w Waiver) (string, int) { return w.ID, w.Pos.Line })
 	p.conflicts(cfg.Decisions)
 }
 
@@ -44,4 +46,24 @@ func (c *Config) Target(name string) (Target, bool) {
 		}
 	}
 	return Target{}, false
+}
+
+// unique reports entries of a list whose key an earlier entry already uses,
+// such as a target name or a waiver ID given twice.
+func unique[T any](p *parser, items []T, list, field, what string,
+	key func(T) (string, int)) {
+	first := map[string]int{}
+	for i, it := range items {
+		k, line := key(it)
+		if k == "" {
+			continue
+		}
+		if j, dup := first[k]; dup {
+			_, prev := key(items[j])
+			p.addf(line, fmt.Sprintf("%s[%d].%s", list, i, field),
+				"%s %s is already used by %s[%d] (line %d)", what, quote(k), list, j, prev)
+			continue
+		}
+		first[k] = i
+	}
 }

@@ -108,20 +108,3 @@ func checkURL(s string) string {
 	}
 	return ""
 }
-
-// uniqueTargets reports target names used twice.
-func (p *parser) uniqueTargets(ts []Target) {
-	first := map[string]int{}
-	for i, t := range ts {
-		if t.Name == "" {
-			continue
-		}
-		if j, dup := first[t.Name]; dup {
-			p.addf(t.Pos.Line, fmt.Sprintf("targets[%d].name", i),
-				"target name %s is already used by targets[%d] (line %d)",
-				quote(t.Name), j, ts[j].Pos.Line)
-			continue
-		}
-		first[t.Name] = i
-	}
-}

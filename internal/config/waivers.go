@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"path"
 
 	"gopkg.in/yaml.v3"
@@ -41,21 +40,4 @@ func (p *parser) waiver(n *yaml.Node, key string) Waiver {
 		}
 	}
 	return w
-}
-
-// uniqueWaivers reports waiver IDs used twice.
-func (p *parser) uniqueWaivers(ws []Waiver) {
-	first := map[string]int{}
-	for i, w := range ws {
-		if w.ID == "" {
-			continue
-		}
-		if j, dup := first[w.ID]; dup {
-			p.addf(w.Pos.Line, fmt.Sprintf("waivers[%d].id", i),
-				"waiver ID %s is already used by waivers[%d] (line %d)",
-				quote(w.ID), j, ws[j].Pos.Line)
-			continue
-		}
-		first[w.ID] = i
-	}
 }
