@@ -12,10 +12,7 @@ package manifest
 
 import (
 	"bytes"
-	"fmt"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/kollguard/kollguard/internal/scanfile"
@@ -56,11 +53,10 @@ func hasKey(head []byte, key string) bool {
 // an error finding per check naming it. The error is only for a root that is
 // not a directory.
 func Scan(target, root string, paths []string) ([]check.Finding, error) {
-	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("scanning %s: not a directory", root)
+	sorted, err := scanfile.Paths(root, paths)
+	if err != nil {
+		return nil, err
 	}
-	sorted := append([]string(nil), paths...)
-	sort.Strings(sorted)
 	var out []check.Finding
 	for _, p := range sorted {
 		objs, err := readManifest(root, p)

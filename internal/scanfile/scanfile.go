@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -50,4 +51,15 @@ func bare(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// Paths checks that root is a directory and returns paths sorted, so that
+// every scanner reports files in the same order.
+func Paths(root string, paths []string) ([]string, error) {
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("scanning %s: not a directory", root)
+	}
+	sorted := slices.Clone(paths)
+	slices.Sort(sorted)
+	return sorted, nil
 }

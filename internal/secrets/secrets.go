@@ -12,7 +12,6 @@ package secrets
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -119,11 +118,10 @@ func find(path string, data []byte) ([]hit, error) {
 // read, or is larger than scanfile.MaxSize, yields an error finding naming it.
 // The error is only for a root that is not a directory.
 func Scan(target, root string, paths []string) ([]check.Finding, error) {
-	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("scanning %s: not a directory", root)
+	sorted, err := scanfile.Paths(root, paths)
+	if err != nil {
+		return nil, err
 	}
-	sorted := append([]string(nil), paths...)
-	sort.Strings(sorted)
 	var out []check.Finding
 	scanned := 0
 	for _, p := range sorted {

@@ -17,12 +17,12 @@ package serverconf
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"sort"
 	"strings"
 
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile"
 )
 
 // file kinds this package reads.
@@ -80,8 +80,9 @@ func looksNginx(path string, head []byte) bool {
 // is larger than MaxFileSize, yields error findings naming it for every check
 // of its kind. The error is only for a root that is not a directory.
 func Scan(target, root string, paths []string) ([]check.Finding, error) {
-	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("scanning %s: not a directory", root)
+	paths, err := scanfile.Paths(root, paths)
+	if err != nil {
+		return nil, err
 	}
 	fs := &fsys{root: root}
 	byKind := classify(fs, paths)
