@@ -70,7 +70,21 @@ func judge(sg catalog.Safeguard, findings []check.Finding, decs []*Decision) (Ve
 		v, reason := documentedVerdict(pick(documented), len(findings)-len(rest))
 		return v, reason, pick(documented)
 	}
+	// An implemented decision explains open evidence of the targets it
+	// covers only; open findings of other targets leave it unverified.
+	var unexplained tally
+	for _, f := range t.open {
+		if !slices.ContainsFunc(implemented, func(d *Decision) bool {
+			return inScope(d, f.Target)
+		}) {
+			unexplained.open = append(unexplained.open, f)
+		}
+	}
 	dec := first(implemented)
+	if len(unexplained.open) > 0 && dec != nil {
+		return Unverified, openReason(unexplained) + "; the implemented decision does not " +
+			"cover that target", dec
+	}
 	v, reason := evidenceVerdict(sg, t, dec)
 	return v, reason, dec
 }
