@@ -134,8 +134,17 @@ func firstOpen(ds []Decision, list *[]int, day Date) (int, bool) {
 
 // conflict reports that decision j overlaps the earlier decision i.
 func (p *parser) conflict(ds []Decision, i, j int) {
-	p.addf(ds[j].Pos.Line, fmt.Sprintf("decisions[%d]", j),
-		"decisions[%d] (line %d) already decides %s for an overlapping scope "+
-			"and period: keep one live decision per safeguard and target",
-		i, ds[i].Pos.Line, ds[j].Safeguard)
+	a, b := ds[i].Pos, ds[j].Pos
+	if a.File == b.File && p.file == "" {
+		return // merging files: Parse reported conflicts within one file
+	}
+	const msg = "already decides %s for an overlapping scope and period: keep one live " +
+		"decision per safeguard and target"
+	if a.File != b.File {
+		p.errs = append(p.errs, &Error{Pos: b, Key: "decisions",
+			Msg: fmt.Sprintf("the decision at %s "+msg, a, ds[j].Safeguard)})
+		return
+	}
+	p.addf(b.Line, fmt.Sprintf("decisions[%d]", j), "decisions[%d] (line %d) "+msg,
+		i, a.Line, ds[j].Safeguard)
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"slices"
 	"fmt"
 
 	"github.com/kollguard/kollguard/internal/check"
@@ -15,7 +16,10 @@ import (
 func LoadAll(paths []string, checks *check.Set) (*Config, error) {
 	merged := &Config{Targets: []Target{}, Decisions: []Decision{}, Waivers: []Waiver{}}
 	var errs []error
-	for _, path := range paths {
+	for i, path := range paths {
+		if slices.Contains(paths[:i], path) {
+			continue // the same file given twice is read once
+		}
 		cfg, err := Load(path, checks)
 		if err != nil {
 			errs = append(errs, err)
@@ -36,6 +40,9 @@ func LoadAll(paths []string, checks *check.Set) (*Config, error) {
 		func(t Target) (string, Pos) { return t.Name, t.Pos })...)
 	dups = append(dups, duplicates(merged.Waivers, "waiver ID",
 		func(w Waiver) (string, Pos) { return w.ID, w.Pos })...)
+	across := &parser{} // no file of its own: it reports conflicts between files
+	across.conflicts(merged.Decisions)
+	dups = append(dups, across.errs...)
 	if len(dups) > 0 {
 		return nil, dups
 	}

@@ -38,6 +38,23 @@ func TestLoadAllMergesFiles(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+	t.Run("decisions that conflict across files are an error naming both", func(t *testing.T) {
+		other := filepath.Join(dir, "other.yaml")
+		writeFile(t, other, `decisions:
+  - safeguard: 164.312(a)(2)(iv)
+    status: not-applicable
+    rationale: no disks
+    owner: ops
+    approved_by: ciso
+    approved_on: 2026-03-02
+    review_by: 2027-03-02
+`)
+		_, err := LoadAll([]string{decisions, other}, testChecks)
+		if err == nil || !strings.Contains(err.Error(), other+":2: decisions: the decision at "+
+			decisions+":2 already decides 164.312(a)(2)(iv)") {
+			t.Fatalf("err = %v", err)
+		}
+	})
 	t.Run("an error in any file is reported with its file", func(t *testing.T) {
 		bad := filepath.Join(dir, "bad.yaml")
 		writeFile(t, bad, "decisions: [1\n")
