@@ -2,8 +2,8 @@ package config
 
 import (
 	"errors"
-	"slices"
 	"fmt"
+	"slices"
 
 	"github.com/kollguard/kollguard/internal/check"
 )
