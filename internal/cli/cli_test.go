@@ -483,3 +483,22 @@ func TestSavedEvidenceIsJudgedAgainWithoutTheServer(t *testing.T) {
 		t.Errorf("--from with a TARGET: exit %d, want 2", code)
 	}
 }
+
+func TestADecisionScopedToAnUnknownTargetIsRefused(t *testing.T) {
+	cfg := writeFile(t, "kollguard.yaml", `decisions:
+  - safeguard: 164.312(a)(2)(iv)
+    status: not-applicable
+    rationale: no disks
+    owner: ops
+    approved_by: ciso
+    approved_on: 2026-01-02
+    review_by: 2099-01-02
+    scope: [clinic-bd]
+`)
+	code, out, stderr := run(t, nil, "scan", "-c", cfg, "../../examples/clinic-infra")
+	if code != ExitConfig || out != "" || !strings.Contains(stderr, cfg+":2:") ||
+		!strings.Contains(stderr, `"clinic-bd"`) {
+		t.Errorf("exit %d, stderr %q; want 2 naming the file, line and the unknown name",
+			code, stderr)
+	}
+}

@@ -191,14 +191,47 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 		if err != nil {
 			return nil, usageError{err}
 		}
+		if redact.HasURLPassword(arg) {
+			fmt.Fprintf(e.stderr, "kollguard: %s: a password on the command line is visible "+
+				"to other users of this machine: prefer PGPASSWORD, a pgpass file or "+
+				"password_env\n", t.Name)
+		}
 		run.targets = append(run.targets, t)
 	}
 	run.targets = scan.Unique(run.targets)
 	for _, t := range run.targets {
 		e.secrets.Add(t.Password)
 	}
+	if err := checkScopes(run); err != nil {
+		return nil, err
+	}
 	run.scan.ApprovedWaivers = approved(run.cfg)
 	return run, nil
+}
+
+// checkScopes refuses a decision scoped to a name that is neither a target
+// of the config nor of this scan: a typo would make it silently apply to
+// nothing.
+func checkScopes(run *scanRun) error {
+	known := map[string]bool{}
+	for _, t := range run.cfg.Targets {
+		known[t.Name] = true
+	}
+	for _, t := range run.targets {
+		known[t.Name] = true
+	}
+	for _, ev := range run.evidence {
+		known[ev.Target.Name] = true
+	}
+	for _, d := range run.cfg.Decisions {
+		for _, name := range d.Scope {
+			if !known[name] {
+				return usagef("%s: decision for %s: scope names %q, which is no target of "+
+					"the config or of this scan", d.Pos, d.Safeguard, name)
+			}
+		}
+	}
+	return nil
 }
 
 // execute scans, assesses and writes the report.
