@@ -2,6 +2,7 @@ package report
 
 import (
 	"io"
+	"strings"
 
 	"github.com/kollguard/kollguard/internal/check"
 )
@@ -61,12 +62,19 @@ type sarifLocation struct {
 }
 
 type sarifPhysical struct {
-	ArtifactLocation struct {
-		URI string `json:"uri"`
-	} `json:"artifactLocation"`
-	Region struct {
-		StartLine int `json:"startLine"`
-	} `json:"region"`
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+	// URIBaseID is %SRCROOT% for a path relative to where the scan ran,
+	// which code-scanning services take as the repository root.
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
 }
 
 type sarifLogical struct {
@@ -127,9 +135,14 @@ func sarifFinding(f check.Finding) (sarifResult, bool) {
 		Properties: map[string]any{"target": f.Target, "safeguards": f.Safeguards,
 			"evidence": f.Evidence},
 	}
-	if l := f.Location; l != nil && l.Line > 0 {
-		p := &sarifPhysical{}
-		p.ArtifactLocation.URI, p.Region.StartLine = l.Path, l.Line
+	if l := f.Location; l != nil && l.Path != "" {
+		p := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: l.Path}}
+		if !strings.HasPrefix(l.Path, "/") {
+			p.ArtifactLocation.URIBaseID = "%SRCROOT%"
+		}
+		if l.Line > 0 {
+			p.Region = &sarifRegion{StartLine: l.Line}
+		}
 		res.Locations[0].PhysicalLocation = p
 	}
 	switch f.Status {
