@@ -91,7 +91,7 @@ func TestVerdicts(t *testing.T) {
 			Gap, "t.logoff on other"},
 		{"an expired decision is a gap and says since when", logoff, []check.Finding{pass},
 			[]config.Decision{decision(logoff, config.Alternative, "2026-11-01")}, nil,
-			Gap, "expired on 2026-11-02 (review_by 2026-11-01, 31 days ago)"},
+			Gap, "expired on 2026-11-02, 31 days ago (its review_by was 2026-11-01)"},
 		{"not-applicable is its own verdict", logoff, nil,
 			[]config.Decision{decision(logoff, config.NotApplicable, "2027-06-01")}, nil,
 			NotApplicable, "not applicable: reasons"},

@@ -43,9 +43,9 @@ func judge(sg catalog.Safeguard, findings []check.Finding, decs []*Decision) (Ve
 	for _, d := range decs {
 		switch {
 		case d.Expiry.Expired:
-			return Gap, fmt.Sprintf("the %s decision owned by %s expired on %s (review_by %s, "+
-				"%s): review it and set a new review_by",
-				d.Status, d.Owner, d.Expiry.Since, d.ReviewBy, days(d.Expiry.Days)), d
+			return Gap, fmt.Sprintf("the %s decision owned by %s expired on %s, %s (its "+
+				"review_by was %s): review it and set a new review_by",
+				d.Status, d.Owner, d.Expiry.LapsesOn, days(d.Expiry.Days), d.ReviewBy), d
 		case d.Status == config.Implemented:
 			implemented = append(implemented, d)
 		default:

@@ -153,8 +153,9 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 // Expiry is whether a dated entry has lapsed, computed once for one clock.
 type Expiry struct {
 	Expired bool `json:"expired"`
-	// Since is the first day on which the entry no longer holds.
-	Since Date `json:"since"`
+	// LapsesOn is the first day on which the entry no longer holds: the day
+	// it expired, or will expire.
+	LapsesOn Date `json:"lapses_on"`
 	// Days counts whole days since it expired (0 on its first expired day),
 	// or the days left after today while it is live (0 on its last day).
 	Days int `json:"days"`
@@ -166,7 +167,7 @@ func ExpiryAt(last Date, now time.Time) Expiry {
 	since := Date{last.AddDate(0, 0, 1)}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if today.Before(since.Time) {
-		return Expiry{Since: since, Days: int(since.Sub(today).Hours()/24) - 1}
+		return Expiry{LapsesOn: since, Days: int(since.Sub(today).Hours()/24) - 1}
 	}
-	return Expiry{Expired: true, Since: since, Days: int(today.Sub(since.Time).Hours() / 24)}
+	return Expiry{Expired: true, LapsesOn: since, Days: int(today.Sub(since.Time).Hours() / 24)}
 }

@@ -17,21 +17,21 @@ func TestExpiryAt(t *testing.T) {
 		want Expiry
 	}{
 		{"a month before the last day it is live with the days left",
-			time.Date(2026, 5, 30, 12, 0, 0, 0, time.UTC), Expiry{Since: since, Days: 31}},
+			time.Date(2026, 5, 30, 12, 0, 0, 0, time.UTC), Expiry{LapsesOn: since, Days: 31}},
 		{"the day before the last day it has one day left",
-			time.Date(2026, 6, 29, 23, 59, 0, 0, time.UTC), Expiry{Since: since, Days: 1}},
+			time.Date(2026, 6, 29, 23, 59, 0, 0, time.UTC), Expiry{LapsesOn: since, Days: 1}},
 		{"on the last day it is live with no days left",
-			time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), Expiry{Since: since, Days: 0}},
+			time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), Expiry{LapsesOn: since, Days: 0}},
 		{"late on the last day it is still live",
-			time.Date(2026, 6, 30, 23, 59, 59, 0, time.UTC), Expiry{Since: since, Days: 0}},
+			time.Date(2026, 6, 30, 23, 59, 59, 0, time.UTC), Expiry{LapsesOn: since, Days: 0}},
 		{"on the first expired day it has expired zero days ago",
-			time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), Expiry{Expired: true, Since: since}},
+			time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), Expiry{Expired: true, LapsesOn: since}},
 		{"ten days later it counts ten days",
 			time.Date(2026, 7, 11, 8, 0, 0, 0, time.UTC),
-			Expiry{Expired: true, Since: since, Days: 10}},
+			Expiry{Expired: true, LapsesOn: since, Days: 10}},
 		{"the calendar day of the clock's own zone decides",
 			time.Date(2026, 7, 1, 1, 0, 0, 0, time.FixedZone("UTC+2", 2*3600)),
-			Expiry{Expired: true, Since: since}},
+			Expiry{Expired: true, LapsesOn: since}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,12 +54,12 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestDateJSONIsADay(t *testing.T) {
-	b, err := json.Marshal(Expiry{Since: date("2026-01-02")})
-	if err != nil || string(b) != `{"expired":false,"since":"2026-01-02","days":0}` {
+	b, err := json.Marshal(Expiry{LapsesOn: date("2026-01-02")})
+	if err != nil || string(b) != `{"expired":false,"lapses_on":"2026-01-02","days":0}` {
 		t.Fatalf("json.Marshal = %s, %v", b, err)
 	}
 	var e Expiry
-	if err := json.Unmarshal(b, &e); err != nil || e.Since != date("2026-01-02") {
+	if err := json.Unmarshal(b, &e); err != nil || e.LapsesOn != date("2026-01-02") {
 		t.Fatalf("json.Unmarshal = %+v, %v", e, err)
 	}
 	if err := json.Unmarshal([]byte(`{"since":"2026-01-02T00:00:00Z"}`), &e); err == nil {
