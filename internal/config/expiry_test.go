@@ -62,7 +62,7 @@ func TestDateJSONIsADay(t *testing.T) {
 	if err := json.Unmarshal(b, &e); err != nil || e.LapsesOn != date("2026-01-02") {
 		t.Fatalf("json.Unmarshal = %+v, %v", e, err)
 	}
-	if err := json.Unmarshal([]byte(`{"since":"2026-01-02T00:00:00Z"}`), &e); err == nil {
+	if err := json.Unmarshal([]byte(`{"lapses_on":"2026-01-02T00:00:00Z"}`), &e); err == nil {
 		t.Error("json.Unmarshal accepted a timestamp")
 	}
 }
