@@ -502,3 +502,17 @@ func TestADecisionScopedToAnUnknownTargetIsRefused(t *testing.T) {
 			code, stderr)
 	}
 }
+
+func TestAWrongPasswordIsARefusedLoginNotAnUnreachableServer(t *testing.T) {
+	_, out, _ := run(t, map[string]string{"PGPASSWORD": "not-the-password"}, "scan",
+		"--format", "json", cluster.URL("scanner", "postgres"))
+	var r struct{ Targets []struct{ Status, Error string } }
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Targets) != 1 || r.Targets[0].Status != "refused" ||
+		!strings.Contains(r.Targets[0].Error, "refused the login") ||
+		strings.Contains(r.Targets[0].Error, "tls error") {
+		t.Errorf("targets = %+v, want one refused with a plain reason", r.Targets)
+	}
+}

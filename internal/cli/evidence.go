@@ -33,6 +33,7 @@ func judgeEvidence(evidence []*scan.Evidence, o scan.Options) scan.Result {
 	var res scan.Result
 	for _, ev := range evidence {
 		rt, findings := scan.Judge(ev, o)
+		rt.CollectedAt = &ev.CollectedAt
 		res.Targets = append(res.Targets, rt)
 		res.Findings = append(res.Findings, findings...)
 	}

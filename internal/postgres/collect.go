@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/kollguard/kollguard/internal/redact"
 )
 
 // Time limits of one collection.
@@ -52,13 +54,13 @@ func Collect(ctx context.Context, c Conn) (*Snapshot, error) {
 
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, redact(fmt.Errorf("connecting to %s: %w", where, err), secrets)
+		return nil, withoutSecrets(connectError(where, err), secrets)
 	}
 	defer conn.Close(context.Background())
 
 	s, err := collect(ctx, conn)
 	if err != nil {
-		return nil, redact(fmt.Errorf("reading %s: %w", where, err), secrets)
+		return nil, withoutSecrets(fmt.Errorf("reading %s: %w", where, err), secrets)
 	}
 	if localHost(cfg.Host) {
 		s.Storage = probeStorage(s.DataDirectory)
@@ -71,7 +73,7 @@ func sessionConfig(c Conn) (*pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(c.URL)
 	if err != nil {
 		// pgx redacts the password of the URL in its own message.
-		return nil, redact(fmt.Errorf("parsing target URL: %w", err), []string{c.Password})
+		return nil, withoutSecrets(fmt.Errorf("parsing target URL: %w", err), []string{c.Password})
 	}
 	if c.Password != "" {
 		cfg.Password = c.Password
@@ -140,13 +142,25 @@ func (e *redactedError) Error() string { return e.msg }
 // Unwrap returns the original error, for errors.Is and errors.As.
 func (e *redactedError) Unwrap() error { return e.err }
 
-// redact returns err with every non-empty secret in its text replaced.
-func redact(err error, secrets []string) error {
-	msg := err.Error()
-	for _, s := range secrets {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, "xxxxx")
-		}
+// withoutSecrets returns err with every non-empty secret in its text masked.
+func withoutSecrets(err error, secrets []string) error {
+	var s redact.Secrets
+	for _, secret := range secrets {
+		s.Add(secret)
 	}
-	return &redactedError{msg: msg, err: err}
+	return &redactedError{msg: s.Redact(err.Error()), err: err}
+}
+
+// ErrRefused marks a server that answered but refused the scanner's login:
+// a wrong password or a role that may not connect, not a network problem.
+var ErrRefused = errors.New("the server refused the login")
+
+// connectError words a connection failure. A refused login says so plainly,
+// without the driver's earlier attempts (sslmode=prefer tries TLS first).
+func connectError(where string, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "28") {
+		return fmt.Errorf("connecting to %s: %w: %s", where, ErrRefused, pgErr.Message)
+	}
+	return fmt.Errorf("connecting to %s: %w", where, err)
 }

@@ -42,6 +42,8 @@ type Tool struct {
 const (
 	Scanned     = "scanned"
 	Unreachable = "unreachable"
+	// Refused: the target answered but refused the scanner's login.
+	Refused = "refused"
 )
 
 // Target is one scanned target. Address never carries a secret.
@@ -51,6 +53,9 @@ type Target struct {
 	Address string `json:"address"`
 	Status  string `json:"status"`
 	Error   string `json:"error,omitempty"`
+	// CollectedAt is when the evidence was read, for a report judged from
+	// saved evidence (scan --from); absent for a live scan.
+	CollectedAt *time.Time `json:"collected_at,omitempty"`
 }
 
 // Summary counts safeguards by verdict and says what the exit code will be.

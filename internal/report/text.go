@@ -79,6 +79,10 @@ func (t *textWriter) header() {
 		if tg.Error != "" {
 			t.wrap("      ", tg.Error)
 		}
+		if tg.CollectedAt != nil {
+			t.printf("      judged from saved evidence collected %s\n",
+				tg.CollectedAt.UTC().Format("2006-01-02 15:04 MST"))
+		}
 	}
 }
 

@@ -32,6 +32,8 @@ type Evidence struct {
 	// Errors says, per collector ("postgres", "tls", "webapp"), why it read
 	// nothing.
 	Errors map[string]string `json:"errors,omitempty"`
+	// Refused is set when the target answered but refused the login.
+	Refused bool `json:"refused,omitempty"`
 }
 
 func (ev *Evidence) fail(collector string, err error) {
@@ -50,6 +52,7 @@ func Collect(ctx context.Context, t Target, o Options) *Evidence {
 		snap, err := postgres.Collect(ctx, postgres.Conn{URL: t.URL, Password: t.Password})
 		if err != nil {
 			ev.fail("postgres", err)
+			ev.Refused = errors.Is(err, postgres.ErrRefused)
 			return ev
 		}
 		ev.Postgres = snap
@@ -131,6 +134,9 @@ func Judge(ev *Evidence, o Options) (report.Target, []check.Finding) {
 	}
 	if msg, ok := ev.Errors[t.Kind]; ok && rt.Error == "" {
 		rt.Status, rt.Error = report.Unreachable, msg
+	}
+	if ev.Refused {
+		rt.Status = report.Refused
 	}
 	return rt, out
 }
