@@ -3,6 +3,7 @@ package tlsprobe
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,7 +108,14 @@ func TestCertificateChecksAgainstRealServers(t *testing.T) {
 			if s.Certificate == nil {
 				t.Fatalf("no certificate; errors %v", s.Errors)
 			}
-			assertChecks(t, Evaluate(s, "t", o), tt.want)
+			findings := Evaluate(s, "t", o)
+			assertChecks(t, findings, tt.want)
+			for _, f := range findings {
+				if f.Check == "tls.cert.trusted" && s.Certificate.SelfSigned &&
+					!strings.Contains(f.Message, "self-signed certificate") {
+					t.Errorf("a self-signed certificate is reported as %q", f.Message)
+				}
+			}
 			if tt.facts != nil {
 				tt.facts(t, s.Certificate)
 			}

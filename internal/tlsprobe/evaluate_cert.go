@@ -40,6 +40,10 @@ func evalTrusted(s *Snapshot, _ Options) []verdict {
 	return certVerdict(s, func(c *Certificate) []verdict {
 		ev := []any{"issuer", c.Issuer, "self_signed", c.SelfSigned, "chain_length", len(c.Chain)}
 		switch {
+		case !c.Trusted && c.SelfSigned:
+			return one(check.Fail, "self-signed certificate ("+c.Subject+"): no trusted CA "+
+				"issued it; if it is your private CA's, pass its certificate with --ca-file",
+				append(ev, "trust_error", c.TrustError)...)
 		case !c.Trusted:
 			return one(check.Fail, "certificate chain is not trusted: "+c.TrustError, ev...)
 		case !c.ServerAuth:
