@@ -43,7 +43,7 @@ var tenancyTable = []entry{
 		check.Critical, sgAccessUnique,
 		"A superuser or BYPASSRLS role ignores every policy, and SET ROLE to such a role "+
 			"is one statement away for any of its members (164.312(a)(1), (a)(2)(i)).",
-		"ALTER ROLE app NOSUPERUSER NOBYPASSRLS, and REVOKE membership in roles that have "+
+		"ALTER ROLE <app role> NOSUPERUSER NOBYPASSRLS, and REVOKE membership in roles that have "+
 			"either.",
 		evalAppBypass),
 	def("postgres.rls.permissive-true", "No permissive policy lets every row through",

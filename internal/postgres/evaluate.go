@@ -10,22 +10,23 @@ import (
 type Options struct {
 	// BreakGlassRole names the declared emergency-access role
 	// (164.312(a)(2)(ii)); empty means none is declared.
-	BreakGlassRole string
+	BreakGlassRole string `json:"break_glass_role,omitempty"`
 	// AppRoles are the roles the application connects as; empty means
 	// every login role that is not a superuser, the scanning role or the
 	// break-glass role.
-	AppRoles []string
+	AppRoles []string `json:"app_roles,omitempty"`
 	// TenantColumns name the tenant key columns; empty means columns named
 	// tenant, org, organization, account, clinic, practice or customer,
 	// alone or followed by id (tenant_id, clinicId).
-	TenantColumns []string
+	TenantColumns []string `json:"tenant_columns,omitempty"`
 	// EPHIInclude and EPHIExclude add tables or columns to the ePHI
 	// inventory or take them out: name, schema.name or
 	// schema.name.column, each part a glob.
-	EPHIInclude, EPHIExclude []string
+	EPHIInclude []string `json:"ephi_include,omitempty"`
+	EPHIExclude []string `json:"ephi_exclude,omitempty"`
 	// AuditTables name the application's audit tables besides those named
 	// audit, audit_log or *_audit: name or schema.name globs.
-	AuditTables []string
+	AuditTables []string `json:"audit_tables,omitempty"`
 
 	// shared is the analysis Evaluate computed for the snapshot.
 	shared *analysis

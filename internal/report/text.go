@@ -262,6 +262,9 @@ func visibleLen(s string) int {
 func evidence(ev map[string]any) string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(ev)) {
+		if v, ok := ev[k].(string); ok && v == "" {
+			continue // nothing to show
+		}
 		switch v := ev[k].(type) {
 		case string, bool, int, int64, float64:
 			parts = append(parts, fmt.Sprintf("%s=%v", k, v))

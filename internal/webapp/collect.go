@@ -26,17 +26,17 @@ import (
 type Options struct {
 	// SessionCookies names the cookies that hold a session; empty means
 	// DefaultSessionCookies plus any cookie whose name suggests a session.
-	SessionCookies []string
+	SessionCookies []string `json:"session_cookies,omitempty"`
 	// IdleLimit is the longest a session may live idle; zero means 15 minutes.
-	IdleLimit time.Duration
+	IdleLimit time.Duration `json:"idle_limit,omitempty"`
 	// Protected lists paths (or absolute URLs) that show ePHI and must not be
 	// cached.
-	Protected []string
+	Protected []string `json:"protected,omitempty"`
 	// HTTPURL is where plain HTTP is served; empty means http:// on the
 	// default port of the application's host.
-	HTTPURL string
+	HTTPURL string `json:"http_url,omitempty"`
 	// Timeout bounds each request; zero means 10 seconds.
-	Timeout time.Duration
+	Timeout time.Duration `json:"timeout,omitempty"`
 }
 
 // DefaultSessionCookies are the session cookie names of common frameworks.
