@@ -201,6 +201,11 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	run.targets = scan.Unique(run.targets)
 	for _, t := range run.targets {
 		e.secrets.Add(t.Password)
+		if n := len(t.Password); n > 0 && n < 8 {
+			fmt.Fprintf(e.stderr, "kollguard: %s: the password is %d characters long: reports "+
+				"mask it only where it stands as a word, and a short password is itself a "+
+				"risk\n", t.Name, n)
+		}
 	}
 	if err := checkScopes(run); err != nil {
 		return nil, err
