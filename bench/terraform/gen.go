@@ -1,15 +1,14 @@
 //go:build ignore
 
-// Command gen writes a synthetic Terraform tree of about 20,000 resources
-// across many files and modules, for benchmarking KollGuard's Terraform
-// scanner against other scanners on the same input:
+// Package main is gen, which writes a synthetic Terraform tree of about 20,000
+// resources across many files and modules, for benchmarking KollGuard's
+// Terraform scanner against other scanners on the same input:
 //
-//	go run gen.go -out /tmp/tf-bench
+// go run gen.go -out /tmp/tf-bench
 //
-// The root holds -files files of 20 resources each and instantiates the
-// "stack" module -stacks times with for_each; each stack holds 20
-// resources of its own and four instances of the nested "bucket" module (5
-// resources each).
+// The root holds -files files of 20 resources each and instantiates the "stack"
+// module -stacks times with for_each; each stack holds 20 resources of its own
+// and four instances of the nested "bucket" module (5 resources each).
 package main
 
 import (

@@ -1,9 +1,9 @@
-// Command tlsbench is the KollGuard side of bench/tls/run.sh: it serves a
+// Package main is tlsbench, the KollGuard side of bench/tls/run.sh: it serves a
 // Go TLS endpoint with a generated certificate, probes endpoints with
 // internal/tlsprobe, and normalises the output of KollGuard, sslscan,
-// testssl.sh and nmap's ssl-enum-ciphers to "VERSION CODE" lines so that
-// the script can compare each tool with a server's known configuration.
-// It is a benchmark helper, not part of the product or of `go test ./...`.
+// testssl.sh and nmap's ssl-enum-ciphers to "VERSION CODE" lines so that the
+// script can compare each tool with a server's known configuration. It is a
+// benchmark helper, not part of the product or of `go test ./...`.
 package main
 
 import (

@@ -1,5 +1,6 @@
-// Command kollguard assesses systems that hold ePHI against the HIPAA
-// Security Rule's safeguards. See internal/cli for the commands.
+// Package main is the kollguard command, which assesses systems that hold ePHI
+// against the HIPAA Security Rule's safeguards. See internal/cli for the
+// commands.
 package main
 
 import (

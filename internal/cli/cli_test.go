@@ -506,7 +506,9 @@ func TestADecisionScopedToAnUnknownTargetIsRefused(t *testing.T) {
 func TestAWrongPasswordIsARefusedLoginNotAnUnreachableServer(t *testing.T) {
 	_, out, _ := run(t, map[string]string{"PGPASSWORD": "not-the-password"}, "scan",
 		"--format", "json", cluster.URL("scanner", "postgres"))
-	var r struct{ Targets []struct{ Status, Error string } }
+	var r struct {
+		Targets []struct{ Status, Error string }
+	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
-// Command scan loads a Terraform directory with KollGuard's evaluator, runs
-// every Terraform check and prints how long each phase took: the
-// benchmark's measure of KollGuard, without the rest of the CLI.
+// Package main is the scan command of the Terraform benchmark: it loads a
+// Terraform directory with KollGuard's evaluator, runs every Terraform check
+// and prints how long each phase took: the benchmark's measure of KollGuard,
+// without the rest of the CLI.
 package main
 
 import (
