@@ -4,7 +4,7 @@
 // resources across many files and modules, for benchmarking KollGuard's
 // Terraform scanner against other scanners on the same input:
 //
-// go run gen.go -out /tmp/tf-bench
+//	go run gen.go -out /tmp/tf-bench
 //
 // The root holds -files files of 20 resources each and instantiates the "stack"
 // module -stacks times with for_each; each stack holds 20 resources of its own
