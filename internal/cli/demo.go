@@ -112,11 +112,11 @@ func (e *env) demo(ctx context.Context, args []string) (int, error) {
 // relative to the repository root.
 const demoInfra = "examples/clinic-infra"
 
-// approved returns the waiver IDs a config approves.
-func approved(cfg *config.Config) map[string]bool {
-	ids := map[string]bool{}
+// approved maps the waiver IDs a config approves to their checks.
+func approved(cfg *config.Config) map[string]string {
+	ids := map[string]string{}
 	for _, w := range cfg.Waivers {
-		ids[w.ID] = true
+		ids[w.ID] = w.Check
 	}
 	return ids
 }

@@ -18,6 +18,7 @@ package inline
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -103,14 +104,15 @@ func Checks() []check.Check { return []check.Check{unapproved} }
 // Apply returns findings followed by one failing `inline.unapproved-waiver`
 // finding for every mark whose ID approved does not hold, located at the
 // mark. marks is keyed by the path findings use in their Location; approved
-// holds the waiver IDs of the config. A mark naming an approved waiver sets
-// InlineWaiver on the findings it covers; the assessment decides whether
-// that waiver is live and of their check.
+// maps the waiver IDs of the config to their checks. A mark naming an
+// approved waiver sets InlineWaiver on the findings of that check it covers
+// (the assessment decides whether the waiver is live); one that covers no
+// such finding is itself a finding, since it waives nothing.
 //
 // The new findings take the target of a finding in the same file, else of
 // the first finding; a scan that found nothing else leaves it empty.
 func Apply(findings []check.Finding, marks map[string][]Mark,
-	approved map[string]bool) []check.Finding {
+	approved map[string]string) []check.Finding {
 	out := append([]check.Finding(nil), findings...)
 	paths := make([]string, 0, len(marks))
 	for p := range marks {
@@ -120,13 +122,17 @@ func Apply(findings []check.Finding, marks map[string][]Mark,
 	for _, p := range paths {
 		target := targetOf(findings, p)
 		for _, m := range marks[p] {
-			if approved[m.ID] {
-				point(out, p, m)
-				continue
+			chk, ok := approved[m.ID]
+			msg := fmt.Sprintf("%s:%d: inline waiver mark names %s, which no waiver in the "+
+				"config approves", p, m.Line, m.ID)
+			if ok {
+				if point(out, p, m, chk) {
+					continue
+				}
+				msg = fmt.Sprintf("%s:%d: inline waiver mark names %s, a waiver of %s, but no "+
+					"%s finding stands on this line or the next", p, m.Line, m.ID, chk, chk)
 			}
-			f := unapproved.Resultf(target, p, check.Fail,
-				"%s:%d: inline waiver mark names %s, which no waiver in the config approves",
-				p, m.Line, m.ID)
+			f := unapproved.Result(target, p, check.Fail, msg)
 			out = append(out, f.With("waiver", m.ID).At(p, m.Line))
 		}
 	}
@@ -146,11 +152,16 @@ func targetOf(findings []check.Finding, path string) string {
 	return ""
 }
 
-// point records an approved mark's waiver ID on the findings it covers.
-func point(findings []check.Finding, path string, m Mark) {
+// point records an approved mark's waiver ID on the findings of the
+// waiver's check chk that it covers.
+// It reports whether the mark covers any finding of the waiver's check.
+func point(findings []check.Finding, path string, m Mark, chk string) bool {
+	found := false
 	for i, f := range findings {
-		if l := f.Location; l != nil && l.Path == path && m.Covers(l.Line) {
+		if l := f.Location; l != nil && l.Path == path && m.Covers(l.Line) && f.Check == chk {
 			findings[i].InlineWaiver = m.ID
+			found = true
 		}
 	}
+	return found
 }

@@ -1,6 +1,7 @@
 package inline
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -49,7 +50,7 @@ func TestApply(t *testing.T) {
 	marks := map[string][]Mark{
 		"k8s/deploy.yaml": {{ID: "W-12", Line: 13}, {ID: "W-99", Line: 20}},
 	}
-	got := Apply(findings, marks, map[string]bool{"W-12": true})
+	got := Apply(findings, marks, map[string]string{"W-12": "x.y"})
 
 	t.Run("an approved mark points the finding it covers at its waiver", func(t *testing.T) {
 		want := fail
@@ -73,6 +74,13 @@ func TestApply(t *testing.T) {
 			*f.Location != (check.Location{Path: "k8s/deploy.yaml", Line: 20}) ||
 			f.Evidence["waiver"] != "W-99" {
 			t.Fatalf("got %+v", f)
+		}
+	})
+	t.Run("a mark naming a waiver of another check is a finding", func(t *testing.T) {
+		other := Apply(findings, marks, map[string]string{"W-12": "nginx.hsts", "W-99": "x.y"})
+		if len(other) != 3 || other[0].InlineWaiver != "" ||
+			!strings.Contains(other[1].Message, "a waiver of nginx.hsts, but no nginx.hsts") {
+			t.Fatalf("got %+v", other)
 		}
 	})
 	t.Run("no approved waivers at all makes every mark a finding", func(t *testing.T) {

@@ -36,7 +36,7 @@ type Options struct {
 	Terraform terraform.Options
 	// ApprovedWaivers are the waiver IDs of the config; an inline mark in a
 	// file that names any other is itself a finding.
-	ApprovedWaivers map[string]bool
+	ApprovedWaivers map[string]string // waiver ID to its check
 }
 
 // Result is what scanning a list of targets produced, in target order.
