@@ -130,3 +130,23 @@ func TestUnknownFormatIsAnError(t *testing.T) {
 		t.Error("Write with format pdf returned no error")
 	}
 }
+
+func TestUndecidedFindingsNameTheDecisionThatExplainsThem(t *testing.T) {
+	review, _ := config.ParseDate("2027-06-01")
+	approved, _ := config.ParseDate("2026-06-01")
+	f := logCheck.Result("clinic-db", "server", check.Unknown, "setting hidden")
+	a := assess.Assess(assess.Input{Now: started, Checks: testChecks,
+		Findings: []check.Finding{f}, Decisions: []config.Decision{{
+			Safeguard: "164.312(b)", Status: config.Implemented, Rationale: "SIEM",
+			Owner: "secops", ApprovedBy: "ciso", ApprovedOn: approved, ReviewBy: review}}})
+	r := New(Tool{Name: "kollguard", Version: "test"}, started, started, nil, a, testChecks,
+		assess.Unverified)
+	var buf bytes.Buffer
+	if err := Write(&buf, r, "text", false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "explained by: the implemented decision for "+
+		"164.312(b) (owner secops") {
+		t.Errorf("the undecided finding does not name its decision:\n%s", buf.String())
+	}
+}

@@ -148,6 +148,11 @@ func (t *textWriter) findings(title string, keep func(check.Finding) bool) {
 			t.wrap("      waiver: ", fmt.Sprintf("%s (%s, owner %s, expires %s)",
 				f.Waiver.ID, f.Waiver.Reason, f.Waiver.Owner, f.Waiver.Expires))
 		}
+		if f.Status != check.Fail {
+			for _, d := range t.explaining(f) {
+				t.wrap("      explained by: ", d)
+			}
+		}
 		t.printf("      safeguards: %s\n", strings.Join(f.Safeguards, ", "))
 	}
 }
@@ -185,6 +190,23 @@ func (t *textWriter) collapseErrors(list []check.Finding) []check.Finding {
 		t.wrap("      ", k.msg)
 	}
 	return rest
+}
+
+// explaining names the live decisions that cover an undecided finding's
+// safeguards on its target, so that the report does not seem to ask for a
+// decision that exists.
+func (t *textWriter) explaining(f check.Finding) []string {
+	var out []string
+	for _, s := range t.r.Safeguards {
+		d := s.Decision
+		if d == nil || d.Expiry.Expired || !slices.Contains(f.Safeguards, s.ID) ||
+			(len(d.Scope) > 0 && !slices.Contains(d.Scope, f.Target)) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("the %s decision for %s (owner %s, review by %s)",
+			d.Status, s.ID, d.Owner, d.ReviewBy))
+	}
+	return out
 }
 
 func (t *textWriter) check(id string) check.Check {
