@@ -157,11 +157,36 @@ func ReadEvidence(r io.Reader) (*Evidence, error) {
 		return nil, fmt.Errorf("evidence schema_version %d: this KollGuard reads version %d",
 			ev.SchemaVersion, EvidenceVersion)
 	}
-	if ev.Target.Name == "" || ev.Target.Kind == "" {
+	if ev.Target.Name == "" {
 		return nil, errors.New("evidence names no target")
 	}
-	if ev.Target.Kind == KindPostgres && ev.Postgres == nil && ev.Errors["postgres"] == "" {
-		return nil, errors.New("postgres evidence holds no snapshot")
+	if err := ev.complete(); err != nil {
+		return nil, err
 	}
 	return &ev, nil
+}
+
+// complete checks that evidence holds, for each collector its kind runs,
+// either a snapshot or the error that kept it from one.
+func (ev *Evidence) complete() error {
+	need := map[string]bool{}
+	switch ev.Target.Kind {
+	case KindPostgres:
+		need["postgres"] = ev.Postgres != nil
+	case KindTLS:
+		need["tls"] = ev.TLS != nil
+	case KindWebApp:
+		need["tls"] = ev.TLS != nil
+		need["webapp"] = ev.WebApp != nil && ev.WebApp.HTTP != nil && ev.WebApp.HTTPS != nil
+	default:
+		return fmt.Errorf("evidence of target kind %q: want postgres, tls or webapp",
+			ev.Target.Kind)
+	}
+	for collector, ok := range need {
+		if !ok && ev.Errors[collector] == "" {
+			return fmt.Errorf("%s evidence holds neither a %s snapshot nor the error that "+
+				"prevented one", ev.Target.Kind, collector)
+		}
+	}
+	return nil
 }

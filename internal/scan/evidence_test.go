@@ -78,9 +78,29 @@ func TestASilentEndpointIsUnreachable(t *testing.T) {
 
 func TestReadEvidenceRefusesWhatItDoesNotKnow(t *testing.T) {
 	for _, in := range []string{`{}`, `{"schema_version": 9}`, `not json`,
-		`{"schema_version": 1, "target": {"name": "db", "kind": "postgres"}}`} {
+		`{"schema_version": 1, "target": {"name": "db", "kind": "postgres"}}`,
+		`{"schema_version": 1, "target": {"name": "t", "kind": "tls"}}`,
+		`{"schema_version": 1, "target": {"name": "x", "kind": "ftp"}}`,
+		`{"schema_version": 1, "target": {"name": "w", "kind": "webapp"},` +
+			` "tls": {}, "webapp": {"url": "https://x/"}}`} {
 		if _, err := ReadEvidence(bytes.NewBufferString(in)); err == nil {
 			t.Errorf("ReadEvidence(%s) = nil error", in)
 		}
 	}
+}
+
+// FuzzJudgeEvidence feeds saved evidence from anyone to Judge: whatever
+// ReadEvidence accepts must be judged without a panic.
+func FuzzJudgeEvidence(f *testing.F) {
+	f.Add(`{"schema_version":1,"target":{"name":"w","kind":"webapp","url":"https://x/"},` +
+		`"tls":{},"webapp":{"url":"https://x/","http":{},"https":{}}}`)
+	f.Add(`{"schema_version":1,"target":{"name":"d","kind":"postgres"},"postgres":{}}`)
+	f.Add(`{"schema_version":1,"target":{"name":"t","kind":"tls"},"tls":{"versions":[{}]}}`)
+	f.Fuzz(func(t *testing.T, data string) {
+		ev, err := ReadEvidence(bytes.NewBufferString(data))
+		if err != nil {
+			return
+		}
+		Judge(ev, quick)
+	})
 }

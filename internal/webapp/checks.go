@@ -77,6 +77,14 @@ func Unreachable(target string, err error) []check.Finding {
 
 // Evaluate judges a snapshot; every check yields at least one finding.
 func Evaluate(s *Snapshot, target string, o Options) []check.Finding {
+	if s == nil || s.HTTP == nil || s.HTTPS == nil {
+		var out []check.Finding
+		for _, c := range Checks() {
+			out = append(out, c.Result(target, "application", check.Unknown,
+				"the snapshot holds no HTTP and HTTPS responses to judge"))
+		}
+		return out
+	}
 	out := []check.Finding{redirect(s, target), hsts(s, target)}
 	out = append(out, cookies(s, target, o)...)
 	return append(out, noStore(s, target, o)...)
