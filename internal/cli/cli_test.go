@@ -186,6 +186,8 @@ func TestPasswordNeverPrinted(t *testing.T) {
 				closedPort(t) + "/db"}},
 		{"a password in a malformed URL", nil,
 			[]string{"scan", "postgres://scanner:" + wrong + "@[::1/db"}},
+		{"a password in a target written without //", nil,
+			[]string{"scan", "postgres:/scanner:" + wrong + "@db/clinic"}},
 		{"a password in the query of a URL", nil,
 			[]string{"scan", strings.Replace(cluster.URL("scanner", "postgres"), "?",
 				"?password="+wrong+"&", 1)}},
@@ -516,5 +518,24 @@ func TestAWrongPasswordIsARefusedLoginNotAnUnreachableServer(t *testing.T) {
 		!strings.Contains(r.Targets[0].Error, "refused the login") ||
 		strings.Contains(r.Targets[0].Error, "tls error") {
 		t.Errorf("targets = %+v, want one refused with a plain reason", r.Targets)
+	}
+}
+
+func TestSavedEvidenceSurvivesAPasswordThatIsAlsoAWord(t *testing.T) {
+	dir := t.TempDir()
+	run(t, map[string]string{"PGPASSWORD": "postgres"}, "scan", "--save-evidence", dir,
+		cluster.URL("scanner", "postgres"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("saved %v", files)
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ev, err := scan.ReadEvidence(f)
+	if err != nil || ev.Target.Kind != "postgres" {
+		t.Fatalf("saved evidence reads as %+v, %v", ev, err)
 	}
 }

@@ -51,11 +51,19 @@ func (e *env) saveEvidence(dir string, evidence []*scan.Evidence) error {
 	}
 	for _, ev := range evidence {
 		path := filepath.Join(dir, ev.Target.Name+".json")
+		// Evidence holds no password by construction; only the collectors'
+		// error texts come from outside, and those are masked. Masking the
+		// whole file would rewrite any word that equals a password.
+		clean := *ev
+		clean.Errors = map[string]string{}
+		for k, v := range ev.Errors {
+			clean.Errors[k] = e.secrets.Redact(v)
+		}
 		var buf bytes.Buffer
-		if err := scan.WriteEvidence(&buf, ev); err != nil {
+		if err := scan.WriteEvidence(&buf, &clean); err != nil {
 			return err
 		}
-		if err := os.WriteFile(path, []byte(e.secrets.Redact(buf.String())), 0o644); err != nil {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("saving evidence: %w", err)
 		}
 	}

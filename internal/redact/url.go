@@ -82,6 +82,15 @@ func TakeURLPassword(u *url.URL) string {
 // URL returns raw with any password masked, for messages about it; a raw
 // that does not parse keeps only its scheme.
 func URL(raw string) string {
+	if !strings.Contains(raw, "://") {
+		// Not a URL as written (postgres:/u:pw@h, u:pw@h): mask whatever
+		// stands between the first colon and the last @.
+		i, j := strings.IndexByte(raw, ':'), strings.LastIndexByte(raw, '@')
+		if i >= 0 && i < j {
+			return raw[:i+1] + Mask + raw[j:]
+		}
+		return raw
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		if scheme, _, ok := strings.Cut(raw, "://"); ok && !strings.ContainsAny(scheme, "/@:") {

@@ -60,7 +60,7 @@ func ParseTarget(arg string) (Target, error) {
 	if !strings.Contains(arg, "://") {
 		if _, err := os.Stat(arg); err != nil {
 			return Target{}, fmt.Errorf("%s: %w (a TARGET is a directory, a file, or a "+
-				"URL such as postgres://user@host:5432/db)", arg, errors.Unwrap(err))
+				"URL such as postgres://user@host:5432/db)", RedactURL(arg), errors.Unwrap(err))
 		}
 		return FilesTarget(arg, ""), nil
 	}
