@@ -121,11 +121,16 @@ func Judge(ev *Evidence, o Options) (report.Target, []check.Finding) {
 		opts.BreakGlassRole = t.BreakGlassRole
 		out = append(out, postgres.Evaluate(ev.Postgres, t.Name, opts)...)
 	}
+	// The TLS probe of a PostgreSQL server is a second look at a target
+	// already read: its failure shows in its findings, not in the status.
+	tlsIsTarget := t.Kind != KindPostgres
 	if ev.TLS != nil {
 		out = append(out, tlsprobe.Evaluate(ev.TLS, t.Name, o.TLS)...)
-		if msg, ok := ev.Errors["tls"]; ok && rt.Error == "" {
+		if msg, ok := ev.Errors["tls"]; ok && rt.Error == "" && tlsIsTarget {
 			rt.Status, rt.Error = report.Unreachable, msg
 		}
+	} else if msg, ok := ev.Errors["tls"]; ok && !tlsIsTarget {
+		out = append(out, tlsprobe.Unreachable(t.Name, errors.New(msg))...)
 	} else {
 		unreachable("tls", tlsprobe.Unreachable)
 	}

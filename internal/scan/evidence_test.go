@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,4 +104,26 @@ func FuzzJudgeEvidence(f *testing.F) {
 		}
 		Judge(ev, quick)
 	})
+}
+
+func TestAFailedTLSProbeOfADatabaseReadDoesNotMakeItUnreachable(t *testing.T) {
+	ev, err := ReadEvidence(bytes.NewBufferString(`{"schema_version": 1,
+		"target": {"name": "db", "kind": "postgres", "url": "postgres://s@db/x"},
+		"postgres": {}, "errors": {"tls": "probing tls: i/o timeout"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, findings := Judge(ev, quick)
+	if rt.Status != report.Scanned {
+		t.Errorf("status %s (%s), want scanned", rt.Status, rt.Error)
+	}
+	tlsErrors := 0
+	for _, f := range findings {
+		if strings.HasPrefix(f.Check, "tls.") && f.Status == check.Error {
+			tlsErrors++
+		}
+	}
+	if tlsErrors == 0 {
+		t.Error("the failed probe left no trace in the findings")
+	}
 }

@@ -154,6 +154,11 @@ func postgresTarget(u *url.URL, name string) (Target, error) {
 	}
 	t := Target{Name: name, Kind: KindPostgres, Password: redact.TakeURLPassword(u)}
 	t.URL = u.String()
+	if !strings.Contains(t.URL, "://") {
+		// url.URL drops "//" when the host is empty (postgres://?host=/run),
+		// and pgx would then read the rest as key=value settings.
+		t.URL = strings.Replace(t.URL, ":", "://", 1)
+	}
 	if t.Name == "" {
 		t.Name = nameOf(u.Host + u.Path)
 	}
@@ -186,20 +191,27 @@ func nameOf(s string) string {
 func Unique(targets []Target) []Target {
 	var out []Target
 	seen := map[string]bool{}
-	names := map[string]int{}
 	for _, t := range targets {
-		key := t.Kind + " " + t.URL
-		if seen[key] {
-			continue
+		if key := t.Kind + " " + t.URL; !seen[key] {
+			seen[key] = true
+			out = append(out, t)
 		}
-		seen[key] = true
-		if n := names[t.Name]; n > 0 {
-			names[t.Name]++
-			t.Name = fmt.Sprintf("%s-%d", t.Name, n+1)
-		} else {
-			names[t.Name] = 1
+	}
+	taken := map[string]bool{}
+	for _, t := range out {
+		taken[t.Name] = true
+	}
+	used := map[string]bool{}
+	for i, t := range out {
+		if t.Name == "" {
+			t.Name = t.Kind
 		}
-		out = append(out, t)
+		name := t.Name
+		for n := 2; used[name] || (name != t.Name && taken[name]); n++ {
+			name = fmt.Sprintf("%s-%d", t.Name, n)
+		}
+		used[name] = true
+		out[i].Name = name
 	}
 	return out
 }

@@ -130,4 +130,22 @@ func TestUniqueTargets(t *testing.T) {
 	if want := []string{"h-443", "h-443-2", "infra", "h-443-3"}; !cmp.Equal(got, want) {
 		t.Errorf("names %v, want %v", got, want)
 	}
+	got = nil
+	for _, t := range Unique([]Target{{Name: "x", URL: "a/x"}, {Name: "x", URL: "b/x"},
+		{Name: "x-2", URL: "x-2"}, {Name: "", Kind: KindFiles, URL: "тест"}}) {
+		got = append(got, t.Name)
+	}
+	if want := []string{"x", "x-3", "x-2", "files"}; !cmp.Equal(got, want) {
+		t.Errorf("names %v, want %v: a given name is never reused", got, want)
+	}
+}
+
+func TestAPostgresURLWithoutAHostKeepsItsForm(t *testing.T) {
+	got, err := ParseTarget("postgres://scan@?host=/run/postgresql&password=pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got.URL, "postgres://") || strings.Contains(got.URL, "pw") {
+		t.Errorf("URL = %q", got.URL)
+	}
 }
