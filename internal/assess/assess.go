@@ -225,12 +225,29 @@ func decisionsFor(id string, decisions []config.Decision, targets []string,
 	var out []*Decision
 	for _, d := range all {
 		if !d.Expiry.Expired || !slices.ContainsFunc(all, func(o *Decision) bool {
-			return !o.Expiry.Expired && (len(o.Scope) == 0 || slices.Equal(o.Scope, d.Scope))
+			return !o.Expiry.Expired && covers(o.Scope, d.Scope)
 		}) {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// covers reports whether a decision scoped to outer speaks for every target
+// of one scoped to inner: an empty scope covers every target.
+func covers(outer, inner []string) bool {
+	if len(outer) == 0 {
+		return true
+	}
+	if len(inner) == 0 {
+		return false
+	}
+	for _, t := range inner {
+		if !slices.Contains(outer, t) {
+			return false
+		}
+	}
+	return true
 }
 
 // applies tells whether a decision scoped to scope speaks to the scan.

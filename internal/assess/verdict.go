@@ -60,16 +60,6 @@ func judge(sg catalog.Safeguard, findings []check.Finding, decs []*Decision) (Ve
 		}
 	}
 	t := count(rest)
-	switch {
-	case len(t.failing) > 0:
-		return Gap, failReason(t), first(documented, implemented)
-	case len(documented) > 0 && len(t.open) > 0:
-		return Unverified, openReason(t) + "; the " + documented[0].Status +
-			" decision does not cover that target", documented[0]
-	case len(documented) > 0:
-		v, reason := documentedVerdict(pick(documented), len(findings)-len(rest))
-		return v, reason, pick(documented)
-	}
 	// An implemented decision explains open evidence of the targets it
 	// covers only; open findings of other targets leave it unverified.
 	var unexplained tally
@@ -81,9 +71,16 @@ func judge(sg catalog.Safeguard, findings []check.Finding, decs []*Decision) (Ve
 		}
 	}
 	dec := first(implemented)
-	if len(unexplained.open) > 0 && dec != nil {
-		return Unverified, openReason(unexplained) + "; the implemented decision does not " +
-			"cover that target", dec
+	switch {
+	case len(t.failing) > 0:
+		return Gap, failReason(t), first(documented, implemented)
+	case len(unexplained.open) > 0 && len(decs) > 0:
+		d := first(documented, implemented)
+		return Unverified, openReason(unexplained) + "; the " + d.Status +
+			" decision does not cover that target", d
+	case len(documented) > 0:
+		v, reason := documentedVerdict(pick(documented), len(findings)-len(rest))
+		return v, reason, pick(documented)
 	}
 	v, reason := evidenceVerdict(sg, t, dec)
 	return v, reason, dec

@@ -539,3 +539,16 @@ func TestSavedEvidenceSurvivesAPasswordThatIsAlsoAWord(t *testing.T) {
 		t.Fatalf("saved evidence reads as %+v, %v", ev, err)
 	}
 }
+
+func TestAnUnwritableOutputIsRefusedBeforeScanningAndLeavesNoFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.txt")
+	code, _, _ := run(t, nil, "scan", "-o", out, "--format", "pdf", "../../examples/clinic-infra")
+	if _, err := os.Stat(out); code != ExitConfig || err == nil {
+		t.Errorf("exit %d, file left behind: %v", code, err == nil)
+	}
+	code, _, stderr := run(t, nil, "scan", "-o", "/nonexistent/dir/r.txt",
+		"../../examples/clinic-infra")
+	if code != ExitConfig || !strings.Contains(stderr, "-o:") {
+		t.Errorf("exit %d, stderr %q; want 2 naming -o", code, stderr)
+	}
+}

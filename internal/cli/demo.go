@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	_ "embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -64,7 +65,7 @@ func (e *env) demo(ctx context.Context, args []string) (int, error) {
 		Settings: demoSettings, HBA: demoHBA, Checksums: true, Pgaudit: true,
 	})
 	if err != nil && ctx.Err() != nil {
-		return ExitFail, fmt.Errorf("demo: interrupted")
+		return ExitFail, errors.New("demo: interrupted")
 	}
 	if err != nil {
 		return ExitFail, fmt.Errorf("demo: %w (it needs Debian's postgresql-15 and "+

@@ -137,14 +137,6 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	if o.timeout <= 0 {
 		return nil, usagef("--timeout %s: want a positive duration such as 60s", o.timeout)
 	}
-	if o.output != "" {
-		// Refuse an unwritable -o before spending a scan on it.
-		f, err := os.OpenFile(o.output, os.O_WRONLY|os.O_CREATE, 0o644)
-		if err != nil {
-			return nil, usagef("-o: %w", err)
-		}
-		f.Close()
-	}
 	for i, vf := range o.varFiles {
 		abs, err := filepath.Abs(vf)
 		if err == nil {
@@ -202,12 +194,15 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	for _, t := range run.targets {
 		e.secrets.Add(t.Password)
 		if n := len(t.Password); n > 0 && n < 8 {
-			fmt.Fprintf(e.stderr, "kollguard: %s: the password is %d characters long: reports "+
-				"mask it only where it stands as a word, and a short password is itself a "+
-				"risk\n", t.Name, n)
+			fmt.Fprintf(e.stderr, "kollguard: %s: the password is short: reports mask it "+
+				"only where it stands as a word, and a short password is itself a risk\n",
+				t.Name)
 		}
 	}
 	if err := checkScopes(run); err != nil {
+		return nil, err
+	}
+	if err := checkWritable(o.output); err != nil {
 		return nil, err
 	}
 	run.scan.ApprovedWaivers = approved(run.cfg)
@@ -303,4 +298,25 @@ func targetNames(ts []report.Target) []string {
 		names[i] = t.Name
 	}
 	return names
+}
+
+// checkWritable refuses an -o that could not be written, before a scan is
+// spent on it, and leaves no file behind.
+func checkWritable(path string) error {
+	if path == "" {
+		return nil
+	}
+	flags := os.O_WRONLY
+	if _, err := os.Stat(path); err != nil {
+		flags |= os.O_CREATE | os.O_EXCL
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if err != nil {
+		return usagef("-o: %w", err)
+	}
+	f.Close()
+	if flags&os.O_CREATE != 0 {
+		os.Remove(path)
+	}
+	return nil
 }

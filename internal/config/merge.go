@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 
 	"github.com/kollguard/kollguard/internal/check"
@@ -16,10 +17,16 @@ import (
 func LoadAll(paths []string, checks *check.Set) (*Config, error) {
 	merged := &Config{Targets: []Target{}, Decisions: []Decision{}, Waivers: []Waiver{}}
 	var errs []error
-	for i, path := range paths {
-		if slices.Contains(paths[:i], path) {
+	var read []string
+	for _, path := range paths {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			abs = path
+		}
+		if slices.Contains(read, abs) {
 			continue // the same file given twice is read once
 		}
+		read = append(read, abs)
 		cfg, err := Load(path, checks)
 		if err != nil {
 			errs = append(errs, err)

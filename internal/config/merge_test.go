@@ -29,6 +29,17 @@ func TestLoadAllMergesFiles(t *testing.T) {
 			t.Errorf("merged = %+v", cfg)
 		}
 	})
+	t.Run("one file named two ways is read once", func(t *testing.T) {
+		rel, err := filepath.Rel(".", targets)
+		if err != nil {
+			rel = targets
+		}
+		cfg, err := LoadAll([]string{targets, filepath.Join(dir, ".", "kollguard.yaml"), rel},
+			testChecks)
+		if err != nil || len(cfg.Targets) != 1 {
+			t.Fatalf("LoadAll = %+v, %v", cfg, err)
+		}
+	})
 	t.Run("a target name used in two files is an error naming both", func(t *testing.T) {
 		again := filepath.Join(dir, "more.yaml")
 		writeFile(t, again, "targets:\n  - name: db\n    url: postgres://scan@db2/clinic\n")
