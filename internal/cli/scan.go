@@ -272,21 +272,33 @@ func (e *env) execute(ctx context.Context, run *scanRun) (int, error) {
 	return ExitOK, nil
 }
 
-// writeReport renders the whole report first, then writes it through the
-// redacting writer in one piece, so that no secret can be split across
-// writes.
-func (e *env) writeReport(r *report.Report, opts scanOptions) error {
-	var buf bytes.Buffer
+// writeReport renders the report to stdout or -o. With secrets to mask it
+// renders the whole report first and writes it through the redacting writer
+// in one piece, so that no secret can be split across writes; with none it
+// streams.
+func (e *env) writeReport(r *report.Report, opts scanOptions) (err error) {
+	out := e.stdout
+	if opts.output != "" {
+		f, err := os.Create(opts.output)
+		if err != nil {
+			return fmt.Errorf("writing report: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("writing report: %w", cerr)
+			}
+		}()
+		out = f
+	}
 	color := opts.output == "" && e.colorFor(e.stdout)
+	if e.secrets.Empty() {
+		return report.Write(out, r, opts.format, color)
+	}
+	var buf bytes.Buffer
 	if err := report.Write(&buf, r, opts.format, color); err != nil {
 		return err
 	}
-	if opts.output == "" {
-		_, err := redact.NewWriter(e.stdout, e.secrets).Write(buf.Bytes())
-		return err
-	}
-	clean := e.secrets.Redact(buf.String())
-	if err := os.WriteFile(opts.output, []byte(clean), 0o644); err != nil {
+	if _, err := redact.NewWriter(out, e.secrets).Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	return nil

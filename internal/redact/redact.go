@@ -42,6 +42,14 @@ func (s *Secrets) Add(secret string) {
 // "Exit" of a report into "Exxxxxit".
 const shortSecret = 6
 
+// Empty reports whether no secret is registered, so that callers can skip
+// copying what they would mask.
+func (s *Secrets) Empty() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.list) == 0
+}
+
 // Redact returns text with every secret masked, longest secret first so that
 // a secret containing another is masked whole.
 func (s *Secrets) Redact(text string) string {
@@ -104,6 +112,9 @@ func NewWriter(w io.Writer, secrets *Secrets) *Writer {
 // Write masks secrets in p and writes the result. It reports len(p) written
 // on success, since callers count the bytes they passed in.
 func (w *Writer) Write(p []byte) (int, error) {
+	if w.secrets.Empty() {
+		return w.w.Write(p)
+	}
 	if _, err := io.WriteString(w.w, w.secrets.Redact(string(p))); err != nil {
 		return 0, err
 	}
