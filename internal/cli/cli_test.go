@@ -354,8 +354,8 @@ func TestDemo(t *testing.T) {
 	}
 	for _, want := range []string{
 		"GAP            164.312(e)(1)", "postgres.hba.remote-plaintext", "role dr_smith",
-		"W-1", "MET            164.312(a)(2)(ii)", "web.cookie.lifetime  patient-portal",
-		"web.http.redirect  patient-portal", "terraform.aws.rds.encrypted  clinic-infra",
+		"W-1", "MET            164.312(a)(2)(ii)", "webapp.cookie.lifetime  patient-portal",
+		"webapp.http.redirect  patient-portal", "terraform.aws.rds.encrypted  clinic-infra",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo report lacks %q", want)

@@ -21,35 +21,35 @@ const (
 )
 
 var (
-	checkRedirect = check.Check{ID: "web.http.redirect", Kind: Kind,
+	checkRedirect = check.Check{ID: "webapp.http.redirect", Kind: Kind,
 		Title:    "Plain HTTP only redirects to HTTPS",
 		Severity: check.High, Safeguards: []string{"164.312(e)(1)", "164.312(e)(2)(ii)"},
 		Rationale: "A page served over plain HTTP, or a login form reachable before the " +
 			"redirect, sends ePHI and session cookies in clear text (164.312(e)(2)(ii)).",
 		Remediation: "Answer every plain HTTP request with a 301 or 308 to the https:// URL " +
 			"and no content, or do not listen on plain HTTP at all."}
-	checkHSTS = check.Check{ID: "web.hsts", Kind: Kind,
+	checkHSTS = check.Check{ID: "webapp.hsts", Kind: Kind,
 		Title:    "HSTS tells browsers to use HTTPS for a year or more",
 		Severity: check.Medium, Safeguards: []string{"164.312(e)(1)", "164.312(e)(2)(ii)"},
 		Rationale: "Without Strict-Transport-Security (RFC 6797) a browser's first request can " +
 			"be downgraded to HTTP by an attacker on the network (164.312(e)(1)).",
 		Remediation: "Send Strict-Transport-Security: max-age=63072000; includeSubDomains " +
 			"on every HTTPS response."}
-	checkCookieFlags = check.Check{ID: "web.cookie.flags", Kind: Kind,
+	checkCookieFlags = check.Check{ID: "webapp.cookie.flags", Kind: Kind,
 		Title:    "Session cookies are Secure, HttpOnly and SameSite",
 		Severity: check.Medium, Safeguards: []string{"164.312(a)(1)", "164.312(e)(1)"},
 		Rationale: "A session cookie without Secure leaks over plain HTTP; without HttpOnly " +
 			"any injected script can steal it; without SameSite it rides cross-site requests " +
 			"(RFC 6265bis section 4.1.2; 164.312(a)(1), (e)(1)).",
 		Remediation: "Set session cookies with Secure; HttpOnly; SameSite=Lax (or Strict)."}
-	checkCookieLifetime = check.Check{ID: "web.cookie.lifetime", Kind: Kind,
+	checkCookieLifetime = check.Check{ID: "webapp.cookie.lifetime", Kind: Kind,
 		Title:    "Session cookies expire within the idle limit",
 		Severity: check.Medium, Safeguards: []string{"164.312(a)(2)(iii)"},
 		Rationale: "Automatic logoff (164.312(a)(2)(iii)) ends a session left unattended; a " +
 			"session cookie that lives for days keeps an unattended workstation logged in.",
 		Remediation: "Give session cookies a Max-Age no longer than the idle limit and renew " +
 			"it on activity, or expire sessions server-side and record that in a decision."}
-	checkNoStore = check.Check{ID: "web.cache.no-store", Kind: Kind,
+	checkNoStore = check.Check{ID: "webapp.cache.no-store", Kind: Kind,
 		Title:    "Protected pages are not cached",
 		Severity: check.Medium, Safeguards: []string{"164.312(a)(1)"},
 		Rationale: "A page with ePHI cached by a browser or a shared proxy is readable by the " +

@@ -99,23 +99,23 @@ func TestApplications(t *testing.T) {
 	}{
 		{"a well-configured application passes every check", goodSecure, redirectPlain,
 			[]string{"/chart/42"}, map[string]check.Status{
-				"web.http.redirect": check.Pass, "web.hsts": check.Pass,
-				"web.cookie.flags": check.Pass, "web.cookie.lifetime": check.Pass,
-				"web.cache.no-store": check.Pass}},
+				"webapp.http.redirect": check.Pass, "webapp.hsts": check.Pass,
+				"webapp.cookie.flags": check.Pass, "webapp.cookie.lifetime": check.Pass,
+				"webapp.cache.no-store": check.Pass}},
 		{"a careless application fails every check", badSecure, servePlain,
 			[]string{"/chart/42"}, map[string]check.Status{
-				"web.http.redirect": check.Fail, "web.hsts": check.Fail,
-				"web.cookie.flags": check.Fail, "web.cookie.lifetime": check.Fail,
-				"web.cache.no-store": check.Fail}},
+				"webapp.http.redirect": check.Fail, "webapp.hsts": check.Fail,
+				"webapp.cookie.flags": check.Fail, "webapp.cookie.lifetime": check.Fail,
+				"webapp.cache.no-store": check.Fail}},
 		{"an application that does not listen on plain HTTP needs no redirect", goodSecure,
 			nil, nil, map[string]check.Status{
-				"web.http.redirect": check.Pass, "web.cache.no-store": check.Unknown}},
+				"webapp.http.redirect": check.Pass, "webapp.cache.no-store": check.Unknown}},
 		{"an application that sets no session cookie leaves cookies undecided",
 			func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Strict-Transport-Security", "max-age=15552000")
 			}, redirectPlain, nil, map[string]check.Status{
-				"web.hsts": check.Fail, "web.cookie.flags": check.Unknown,
-				"web.cookie.lifetime": check.Unknown}},
+				"webapp.hsts": check.Fail, "webapp.cookie.flags": check.Unknown,
+				"webapp.cookie.lifetime": check.Unknown}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
