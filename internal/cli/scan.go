@@ -113,75 +113,113 @@ type scanRun struct {
 // prepare validates flags, config and targets before anything is scanned.
 func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 	run := &scanRun{opts: o, checks: scan.Checks(), cfg: &config.Config{}}
-	tlsOpts, err := tlsOptions(o.profile, o.caFile)
-	if err != nil {
+	if err := run.flags(); err != nil {
 		return nil, err
 	}
-	run.scan = scan.Options{Timeout: o.timeout, TLS: tlsOpts,
-		Terraform: terraform.Options{VarFiles: o.varFiles, Env: os.Environ()}}
 	if len(o.from) > 0 {
 		if len(args) > 0 {
 			return nil, usagef("--from judges saved evidence: give no TARGET with it")
 		}
+		var err error
 		if run.evidence, err = readEvidence(o.from); err != nil {
 			return nil, err
 		}
 	}
-	if len(o.configs) == 0 && len(args) == 0 && len(o.from) == 0 {
+	configs := o.configs
+	if len(configs) == 0 && len(args) == 0 && len(o.from) == 0 {
 		if _, err := os.Stat(defaultConfig); err == nil {
-			o.configs = stringList{defaultConfig}
+			configs = stringList{defaultConfig}
 		} else {
 			args = []string{"."}
 		}
 	}
-	if o.timeout <= 0 {
-		return nil, usagef("--timeout %s: want a positive duration such as 60s", o.timeout)
+	if err := e.loadConfig(run, configs); err != nil {
+		return nil, err
 	}
-	for i, vf := range o.varFiles {
-		abs, err := filepath.Abs(vf)
-		if err == nil {
-			_, err = os.Stat(abs)
-		}
-		if err != nil {
-			return nil, usagef("--var-file: %w", err)
-		}
-		o.varFiles[i] = abs
+	if err := e.addTargets(run, args); err != nil {
+		return nil, err
+	}
+	if err := checkScopes(run); err != nil {
+		return nil, err
+	}
+	if err := checkWritable(o.output); err != nil {
+		return nil, err
+	}
+	run.scan.ApprovedWaivers = approved(run.cfg)
+	return run, nil
+}
+
+// flags validates the flags that shape the scan and sets its options.
+func (run *scanRun) flags() error {
+	o := run.opts
+	if o.timeout <= 0 {
+		return usagef("--timeout %s: want a positive duration such as 60s", o.timeout)
 	}
 	if !slices.Contains(report.Formats, o.format) {
-		return nil, usagef("--format %q: want text, json or sarif", o.format)
+		return usagef("--format %q: want text, json or sarif", o.format)
 	}
 	switch o.failOn {
 	case "gap", "unverified":
 		run.failOn = assess.Verdict(o.failOn)
 	case "never":
 	default:
-		return nil, usagef("--fail-on %q: want gap, unverified or never", o.failOn)
+		return usagef("--fail-on %q: want gap, unverified or never", o.failOn)
 	}
-	if len(o.configs) > 0 {
-		cfg, err := config.LoadAll(o.configs, run.checks)
+	varFiles := make([]string, len(o.varFiles))
+	for i, vf := range o.varFiles {
+		abs, err := filepath.Abs(vf)
+		if err == nil {
+			_, err = os.Stat(abs)
+		}
 		if err != nil {
-			return nil, usageError{err}
+			return usagef("--var-file: %w", err)
 		}
-		run.cfg = cfg
-		for _, ct := range cfg.Targets {
-			if len(o.from) > 0 {
-				break // the evidence names the targets
-			}
-			t, err := scan.FromConfig(ct, e.getenv)
-			if err != nil {
-				return nil, usageError{err}
-			}
-			if ct.PasswordEnv != "" && e.getenv(ct.PasswordEnv) == "" {
-				fmt.Fprintf(e.stderr, "kollguard: %s: target %s: %s is not set; trying "+
-					"PGPASSWORD and pgpass\n", ct.Pos, ct.Name, ct.PasswordEnv)
-			}
-			run.targets = append(run.targets, t)
-		}
+		varFiles[i] = abs
 	}
+	tlsOpts, err := tlsOptions(o.profile, o.caFile)
+	if err != nil {
+		return err
+	}
+	run.scan = scan.Options{Timeout: o.timeout, TLS: tlsOpts,
+		Terraform: terraform.Options{VarFiles: varFiles, Env: os.Environ()}}
+	return nil
+}
+
+// loadConfig reads the config files and, unless saved evidence names the
+// targets, their targets.
+func (e *env) loadConfig(run *scanRun, paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	cfg, err := config.LoadAll(paths, run.checks)
+	if err != nil {
+		return usageError{err}
+	}
+	run.cfg = cfg
+	if run.evidence != nil {
+		return nil
+	}
+	for _, ct := range cfg.Targets {
+		t, err := scan.FromConfig(ct, e.getenv)
+		if err != nil {
+			return usageError{err}
+		}
+		if ct.PasswordEnv != "" && e.getenv(ct.PasswordEnv) == "" {
+			fmt.Fprintf(e.stderr, "kollguard: %s: target %s: %s is not set; trying "+
+				"PGPASSWORD and pgpass\n", ct.Pos, ct.Name, ct.PasswordEnv)
+		}
+		run.targets = append(run.targets, t)
+	}
+	return nil
+}
+
+// addTargets adds the command line's targets, drops repeats, and registers
+// every password so that no output can show it.
+func (e *env) addTargets(run *scanRun, args []string) error {
 	for _, arg := range args {
 		t, err := scan.ParseTarget(arg)
 		if err != nil {
-			return nil, usageError{err}
+			return usageError{err}
 		}
 		if redact.HasURLPassword(arg) {
 			fmt.Fprintf(e.stderr, "kollguard: %s: a password on the command line is visible "+
@@ -199,14 +237,7 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 				t.Name)
 		}
 	}
-	if err := checkScopes(run); err != nil {
-		return nil, err
-	}
-	if err := checkWritable(o.output); err != nil {
-		return nil, err
-	}
-	run.scan.ApprovedWaivers = approved(run.cfg)
-	return run, nil
+	return nil
 }
 
 // checkScopes refuses a decision scoped to a name that is neither a target
