@@ -56,57 +56,65 @@ func (e *env) demo(ctx context.Context, args []string) (int, error) {
 	if _, err := parseInterleaved(fs, args); err != nil {
 		return ExitConfig, err
 	}
-
-	fmt.Fprintf(e.stderr, "kollguard demo: starting a throwaway PostgreSQL 15 cluster "+
-		"with a small clinic schema...\n")
-	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	cluster, err := pgcluster.Start(startCtx, pgcluster.Options{
-		Settings: demoSettings, HBA: demoHBA, Checksums: true, Pgaudit: true,
-	})
-	if err != nil && ctx.Err() != nil {
-		return ExitFail, errors.New("demo: interrupted")
-	}
-	if err != nil {
-		return ExitFail, fmt.Errorf("demo: %w (it needs Debian's postgresql-15 and "+
-			"postgresql-15-pgaudit: scripts/demo installs them)", err)
-	}
-	defer cluster.Stop()
-	target, err := seedDemo(startCtx, cluster)
-	if err != nil {
-		return ExitFail, fmt.Errorf("demo: %w", err)
-	}
-	e.secrets.Add(target.Password)
-
-	p, err := startPortal()
-	if err != nil {
-		return ExitFail, fmt.Errorf("demo: starting the patient portal: %w", err)
-	}
-	defer p.stop()
-	targets := []scan.Target{target, {Name: "patient-portal", Kind: scan.KindWebApp,
-		URL: p.httpsURL, Web: webapp.Options{HTTPURL: p.httpURL,
-			Protected: []string{"/charts/1042"}}}}
-	if _, err := os.Stat(demoInfra); err == nil {
-		targets = append(targets, scan.FilesTarget(demoInfra, "clinic-infra"))
-	}
-
 	checks := scan.Checks()
 	cfg, err := config.Parse("demo/kollguard.yaml", demoConfig, checks)
 	if err != nil {
 		return ExitConfig, err
 	}
+	fmt.Fprintf(e.stderr, "kollguard demo: starting a throwaway PostgreSQL 15 cluster "+
+		"with a small clinic schema...\n")
+	targets, caFile, stop, err := e.startDemo(ctx)
+	if err != nil {
+		return ExitFail, err
+	}
+	defer stop()
 	run := &scanRun{opts: o, failOn: assess.Unverified, cfg: cfg, checks: checks,
 		targets: targets, scan: scan.Options{Timeout: time.Minute,
-			TLS: tlsprobe.Options{CAFile: p.caFile}, ApprovedWaivers: approved(cfg)}}
+			TLS: tlsprobe.Options{CAFile: caFile}, ApprovedWaivers: approved(cfg)}}
 	fmt.Fprintf(e.stderr, "kollguard demo: scanning %s as the least-privilege login "+
 		"kollguard, the patient portal at %s and, when run from the repository, the "+
-		"infrastructure code in %s\n\n", target.Address(), p.httpsURL, demoInfra)
+		"infrastructure code in %s\n\n", targets[0].Address(), targets[1].URL, demoInfra)
 	code, err := e.execute(ctx, run)
 	if err == nil {
 		fmt.Fprintf(e.stderr, "\nkollguard demo: kollguard scan would exit %d on these "+
 			"targets; the cluster and the portal are removed now.\n", code)
 	}
 	return ExitOK, err
+}
+
+// startDemo starts the demo's database and patient portal and returns the
+// targets to scan, the portal's certificate to trust, and what stops them.
+func (e *env) startDemo(ctx context.Context) ([]scan.Target, string, func(), error) {
+	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cluster, err := pgcluster.Start(startCtx, pgcluster.Options{
+		Settings: demoSettings, HBA: demoHBA, Checksums: true, Pgaudit: true,
+	})
+	if err != nil && ctx.Err() != nil {
+		return nil, "", nil, errors.New("demo: interrupted")
+	}
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("demo: %w (it needs Debian's postgresql-15 and "+
+			"postgresql-15-pgaudit: scripts/demo installs them)", err)
+	}
+	db, err := seedDemo(startCtx, cluster)
+	if err != nil {
+		cluster.Stop()
+		return nil, "", nil, fmt.Errorf("demo: %w", err)
+	}
+	e.secrets.Add(db.Password)
+	p, err := startPortal()
+	if err != nil {
+		cluster.Stop()
+		return nil, "", nil, fmt.Errorf("demo: starting the patient portal: %w", err)
+	}
+	targets := []scan.Target{db, {Name: "patient-portal", Kind: scan.KindWebApp,
+		URL: p.httpsURL, Web: webapp.Options{HTTPURL: p.httpURL,
+			Protected: []string{"/charts/1042"}}}}
+	if _, err := os.Stat(demoInfra); err == nil {
+		targets = append(targets, scan.FilesTarget(demoInfra, "clinic-infra"))
+	}
+	return targets, p.caFile, func() { p.stop(); cluster.Stop() }, nil
 }
 
 // demoInfra is the bundled example of a clinic's infrastructure code,
