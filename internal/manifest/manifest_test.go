@@ -3,12 +3,13 @@ package manifest
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 
 	"github.com/kollguard/kollguard/internal/scanfile"
 
@@ -266,22 +267,7 @@ func TestTooBigFileIsAnErrorFinding(t *testing.T) {
 
 func TestExampleFindings(t *testing.T) {
 	root := "../../examples/clinic-infra/k8s"
-	var paths []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		data, err := os.ReadFile(p)
-		if err == nil && Match(filepath.ToSlash(rel), data) {
-			paths = append(paths, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := Scan("clinic", root, paths)
+	got, err := Scan("clinic", root, scanfiletest.Claimed(t, root, Match))
 	if err != nil {
 		t.Fatal(err)
 	}

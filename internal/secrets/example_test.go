@@ -2,12 +2,13 @@ package secrets
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
+
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/kollguard/kollguard/internal/check"
 )
 
@@ -18,20 +19,8 @@ func TestExampleFindings(t *testing.T) {
 	root := "../../examples/clinic-infra"
 	var paths []string
 	for _, dir := range []string{"k8s", "servers"} {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry,
-			err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			data, err := os.ReadFile(p)
-			if err == nil && Match(filepath.ToSlash(rel), data) {
-				paths = append(paths, filepath.ToSlash(rel))
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
+		for _, rel := range scanfiletest.Claimed(t, filepath.Join(root, dir), Match) {
+			paths = append(paths, dir+"/"+rel)
 		}
 	}
 	got, err := Scan("clinic", root, paths)

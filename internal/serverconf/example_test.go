@@ -1,39 +1,17 @@
 package serverconf
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
+
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/kollguard/kollguard/internal/check"
 )
 
 // exampleRoot is the bundled clinic's server configuration.
 const exampleRoot = "../../examples/clinic-infra/servers"
-
-// walk returns the files under root that Match claims, as a directory scan
-// would pass them.
-func walk(t *testing.T, root string) []string {
-	t.Helper()
-	var paths []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		data, err := os.ReadFile(p)
-		if err == nil && Match(filepath.ToSlash(rel), data) {
-			paths = append(paths, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return paths
-}
 
 type located struct {
 	Check string
@@ -42,7 +20,7 @@ type located struct {
 }
 
 func TestExampleFindings(t *testing.T) {
-	got, err := Scan("clinic", exampleRoot, walk(t, exampleRoot))
+	got, err := Scan("clinic", exampleRoot, scanfiletest.Claimed(t, exampleRoot, Match))
 	if err != nil {
 		t.Fatal(err)
 	}

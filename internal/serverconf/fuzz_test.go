@@ -1,10 +1,10 @@
 package serverconf
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 
 	"github.com/kollguard/kollguard/internal/postgres"
 )
@@ -96,18 +96,7 @@ func TestIncludesStayBounded(t *testing.T) {
 		"x/postgresql.conf": "include '../postgresql.conf'\ninclude_dir '.'\n",
 		"pg_hba.conf":       "include pg_hba.conf\n",
 	}
-	root := t.TempDir()
-	var paths []string
-	for rel, content := range files {
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, rel)
-	}
+	root, paths := scanfiletest.WriteTree(t, files)
 	got, err := Scan("t", root, paths)
 	if err != nil || len(got) == 0 {
 		t.Fatalf("got %d findings, error %v", len(got), err)

@@ -1,10 +1,10 @@
 package serverconf
 
 import (
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 
 	"github.com/kollguard/kollguard/internal/check"
 )
@@ -13,18 +13,7 @@ import (
 // and scans them all.
 func scanFiles(t *testing.T, files map[string]string) []check.Finding {
 	t.Helper()
-	root := t.TempDir()
-	var paths []string
-	for rel, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, rel)
-	}
+	root, paths := scanfiletest.WriteTree(t, files)
 	got, err := Scan("t", root, paths)
 	if err != nil {
 		t.Fatal(err)

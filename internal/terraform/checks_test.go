@@ -2,9 +2,9 @@ package terraform
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 
 	"github.com/kollguard/kollguard/internal/catalog"
 	"github.com/kollguard/kollguard/internal/check"
@@ -19,16 +19,7 @@ type checkCase struct {
 // loads it.
 func loadFiles(t *testing.T, files map[string]string, o Options) *Snapshot {
 	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, _ := scanfiletest.WriteTree(t, files)
 	s, err := Load(context.Background(), dir, o)
 	if err != nil {
 		t.Fatal(err)

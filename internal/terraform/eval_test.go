@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kollguard/kollguard/internal/check"
@@ -367,8 +369,7 @@ func TestIsTerraformDir(t *testing.T) {
 		{"a directory of other JSON is not", map[string]string{"x.json": `{"a":1}`}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			writeAll(t, dir, tt.files)
+			dir, _ := scanfiletest.WriteTree(t, tt.files)
 			if got := IsTerraformDir(dir); got != tt.want {
 				t.Errorf("IsTerraformDir = %v", got)
 			}

@@ -2,9 +2,10 @@ package terraform
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 
 	"github.com/kollguard/kollguard/internal/check"
 )
@@ -31,22 +32,8 @@ const planJSON = `{
   ]
 }`
 
-func writeAll(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestPlanFiles(t *testing.T) {
-	dir := t.TempDir()
-	writeAll(t, dir, map[string]string{"plan.json": planJSON,
+	dir, _ := scanfiletest.WriteTree(t, map[string]string{"plan.json": planJSON,
 		"main.tf": `resource "aws_db_instance" "d" { storage_encrypted = true }`})
 	s, err := Load(context.Background(), dir, Options{PlanFile: "plan.json"})
 	if err != nil {
@@ -73,8 +60,7 @@ func TestPlanFiles(t *testing.T) {
 }
 
 func TestAPlanAloneInADirectoryIsRead(t *testing.T) {
-	dir := t.TempDir()
-	writeAll(t, dir, map[string]string{"tfplan.json": planJSON})
+	dir, _ := scanfiletest.WriteTree(t, map[string]string{"tfplan.json": planJSON})
 	s, err := Load(context.Background(), dir, Options{})
 	if err != nil || s.Source != "plan" {
 		t.Fatalf("source %v, err %v", s, err)
@@ -82,8 +68,7 @@ func TestAPlanAloneInADirectoryIsRead(t *testing.T) {
 }
 
 func TestStateFilesLinkCompanionsByIdentifier(t *testing.T) {
-	dir := t.TempDir()
-	writeAll(t, dir, map[string]string{"state.json": `{
+	dir, _ := scanfiletest.WriteTree(t, map[string]string{"state.json": `{
   "format_version": "1.0",
   "values": {"root_module": {"resources": [
     {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
