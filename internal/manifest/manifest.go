@@ -15,9 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/kollguard/kollguard/internal/scanfile"
-
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile"
 )
 
 // Match reports whether path (slash-separated, relative to the scanned

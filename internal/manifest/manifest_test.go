@@ -9,13 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
-	"github.com/kollguard/kollguard/internal/scanfile"
-
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 // scanYAML writes one manifest file and scans it.

@@ -11,11 +11,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kollguard/kollguard/internal/scanfile"
-
 	"github.com/kollguard/kollguard/internal/check"
 	"github.com/kollguard/kollguard/internal/inline"
 	"github.com/kollguard/kollguard/internal/manifest"
+	"github.com/kollguard/kollguard/internal/scanfile"
 	"github.com/kollguard/kollguard/internal/secrets"
 	"github.com/kollguard/kollguard/internal/serverconf"
 	"github.com/kollguard/kollguard/internal/terraform"

@@ -14,10 +14,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kollguard/kollguard/internal/redact"
-
 	"github.com/kollguard/kollguard/internal/config"
 	"github.com/kollguard/kollguard/internal/postgres"
+	"github.com/kollguard/kollguard/internal/redact"
 	"github.com/kollguard/kollguard/internal/tlsprobe"
 	"github.com/kollguard/kollguard/internal/webapp"
 )

@@ -5,11 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 // TestExampleFindings scans the Kubernetes and server parts of the bundled

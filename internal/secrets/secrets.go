@@ -17,14 +17,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/kollguard/kollguard/internal/scanfile"
-
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
 	"github.com/zricethezav/gitleaks/v8/report"
 
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile"
 )
 
 // BUG(kollguard): only the files as they are now are searched, not the

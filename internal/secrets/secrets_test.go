@@ -5,11 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
-	"github.com/kollguard/kollguard/internal/scanfile"
-
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 // scan writes files into a fresh directory and scans them.

@@ -3,11 +3,10 @@ package serverconf
 import (
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 // exampleRoot is the bundled clinic's server configuration.

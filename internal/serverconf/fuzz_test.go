@@ -4,9 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
 	"github.com/kollguard/kollguard/internal/postgres"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 // The fuzz targets feed arbitrary bytes to each parser and to the checks

@@ -4,9 +4,8 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 // scanFiles writes files (relative path to content) into a fresh directory

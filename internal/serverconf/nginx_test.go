@@ -4,9 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile"
-
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile"
 )
 
 // tlsServer is an nginx.conf with one TLS server holding body.

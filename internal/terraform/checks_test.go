@@ -4,10 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
 	"github.com/kollguard/kollguard/internal/catalog"
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 // checkCase is a passing and a failing configuration for one check.

@@ -9,11 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 // attrOf returns one attribute of the resource at addr.

@@ -5,9 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
-
 	"github.com/kollguard/kollguard/internal/check"
+	"github.com/kollguard/kollguard/internal/scanfile/scanfiletest"
 )
 
 const planJSON = `{
