@@ -18,25 +18,7 @@ import (
 // serveRaw starts a loopback server that hands each connection to fn.
 func serveRaw(t *testing.T, fn func(net.Conn)) Endpoint {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				fn(c)
-			}()
-		}
-	}()
-	return loopback(ln, "tls")
+	return serve(t, 5*time.Second, fn)
 }
 
 // readHello reads one ClientHello record and returns its first suite and

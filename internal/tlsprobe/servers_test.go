@@ -114,6 +114,19 @@ func (p *testPKI) issue(t testing.TB, spec certSpec) tls.Certificate {
 // Each connection is handshaken and then held until the client leaves.
 func serveGo(t testing.TB, cfg *tls.Config) Endpoint {
 	t.Helper()
+	return serve(t, 10*time.Second, func(c net.Conn) {
+		tc := tls.Server(c, cfg)
+		if tc.Handshake() == nil {
+			var b [1]byte
+			_, _ = tc.Read(b[:])
+		}
+	})
+}
+
+// serve starts a loopback server that hands each connection to fn, with
+// the connection's deadline set.
+func serve(t testing.TB, deadline time.Duration, fn func(net.Conn)) Endpoint {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -127,12 +140,8 @@ func serveGo(t testing.TB, cfg *tls.Config) Endpoint {
 			}
 			go func() {
 				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-				tc := tls.Server(c, cfg)
-				if tc.Handshake() == nil {
-					var b [1]byte
-					_, _ = tc.Read(b[:])
-				}
+				_ = c.SetDeadline(time.Now().Add(deadline))
+				fn(c)
 			}()
 		}
 	}()
