@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kollguard/kollguard/internal/redact"
 	"github.com/kollguard/kollguard/internal/report"
-	"github.com/kollguard/kollguard/internal/scan"
 	"github.com/kollguard/kollguard/internal/tlsprobe"
 )
 
@@ -37,7 +37,7 @@ func (e *env) probe(ctx context.Context, args []string) (int, error) {
 	for _, raw := range pos {
 		ep, err := tlsprobe.ParseEndpoint(raw)
 		if err != nil {
-			return ExitConfig, usagef("%s: %w", scan.RedactURL(raw), err)
+			return ExitConfig, usagef("%s: %w", redact.URL(raw), err)
 		}
 		endpoints = append(endpoints, ep)
 	}

@@ -59,18 +59,18 @@ func ParseTarget(arg string) (Target, error) {
 	if !strings.Contains(arg, "://") {
 		if _, err := os.Stat(arg); err != nil {
 			return Target{}, fmt.Errorf("%s: %w (a TARGET is a directory, a file, or a "+
-				"URL such as postgres://user@host:5432/db)", RedactURL(arg), errors.Unwrap(err))
+				"URL such as postgres://user@host:5432/db)", redact.URL(arg), errors.Unwrap(err))
 		}
 		return FilesTarget(arg, ""), nil
 	}
 	u, err := url.Parse(arg)
 	if err != nil || u.Scheme == "" {
 		return Target{}, fmt.Errorf("%s: not a target: want postgres://user@host:port/db",
-			RedactURL(arg))
+			redact.URL(arg))
 	}
 	t, err := fromURL(u, "")
 	if err != nil {
-		return Target{}, fmt.Errorf("%s: %w", RedactURL(arg), err)
+		return Target{}, fmt.Errorf("%s: %w", redact.URL(arg), err)
 	}
 	return t, nil
 }
@@ -163,10 +163,6 @@ func postgresTarget(u *url.URL, name string) (Target, error) {
 	}
 	return t, nil
 }
-
-// RedactURL masks the password of a URL-like argument so that an error
-// about it can be printed.
-func RedactURL(arg string) string { return redact.URL(arg) }
 
 // nameOf makes a target name of the kind the config allows ([a-z0-9._-]),
 // so that waivers and decision scopes can name targets given on the
