@@ -195,3 +195,19 @@ func (s *Set) ForSafeguard(id string) []string {
 	}
 	return out
 }
+
+// Rule pairs a check with the function that evaluates it; target packages
+// keep their checks as tables of rules.
+type Rule[F any] struct {
+	Check
+	Eval F
+}
+
+// Descriptors returns the checks of a table of rules, in table order.
+func Descriptors[F any](rules []Rule[F]) []Check {
+	out := make([]Check, len(rules))
+	for i, r := range rules {
+		out[i] = r.Check
+	}
+	return out
+}

@@ -23,25 +23,16 @@ type finding struct {
 
 // rule pairs a check with its evaluator over one object. An evaluator
 // returns nothing for objects it does not judge.
-type rule struct {
-	check.Check
-	eval func(o object) []finding
-}
+type rule = check.Rule[func(o object) []finding]
 
 func def(id, title string, sev check.Severity, sg []string, why, fix string,
 	eval func(object) []finding) rule {
-	return rule{check.Check{ID: id, Kind: Kind, Title: title, Rationale: why,
-		Remediation: fix, Severity: sev, Safeguards: sg}, eval}
+	return rule{Check: check.Check{ID: id, Kind: Kind, Title: title, Rationale: why,
+		Remediation: fix, Severity: sev, Safeguards: sg}, Eval: eval}
 }
 
 // Checks returns every Kubernetes check.
-func Checks() []check.Check {
-	out := make([]check.Check, len(rules))
-	for i, r := range rules {
-		out[i] = r.Check
-	}
-	return out
-}
+func Checks() []check.Check { return check.Descriptors(rules) }
 
 // rules lists the checks; the rationale cites the safeguard and the CIS
 // Kubernetes Benchmark (v1.9) or NIST item.

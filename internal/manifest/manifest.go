@@ -91,7 +91,7 @@ func evaluate(target string, objs []object) []check.Finding {
 	var out []check.Finding
 	for _, o := range objs {
 		for _, r := range rules {
-			for _, f := range r.eval(o) {
+			for _, f := range r.Eval(o) {
 				out = append(out, r.Result(target, o.resource(), f.status, f.msg).
 					With("kind", o.Kind).At(o.File, f.line))
 			}

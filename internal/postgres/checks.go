@@ -25,27 +25,18 @@ var (
 type evaluator func(c check.Check, s *Snapshot, target string, opts Options) []check.Finding
 
 // entry pairs a check's descriptor with its evaluator.
-type entry struct {
-	check.Check
-	eval evaluator
-}
+type entry = check.Rule[evaluator]
 
 func def(id, title string, sev check.Severity, sg []string, why, fix string, ev evaluator) entry {
 	return entry{
 		Check: check.Check{ID: id, Kind: Kind, Title: title, Rationale: why, Remediation: fix,
 			Severity: sev, Safeguards: sg},
-		eval: ev,
+		Eval: ev,
 	}
 }
 
 // Checks returns every PostgreSQL check (check.Check with Kind "postgres").
-func Checks() []check.Check {
-	out := make([]check.Check, len(table))
-	for i, e := range table {
-		out[i] = e.Check
-	}
-	return out
-}
+func Checks() []check.Check { return check.Descriptors(table) }
 
 // table lists every check in report order; the rationale cites the
 // safeguard, the remediation is what an administrator runs.

@@ -41,7 +41,7 @@ func Evaluate(s *Snapshot, target string, opts Options) []check.Finding {
 	opts.shared = nil
 	opts.shared = analyze(s, opts)
 	for _, e := range table {
-		got := e.eval(e.Check, s, target, opts)
+		got := e.Eval(e.Check, s, target, opts)
 		if len(got) == 0 {
 			got = []check.Finding{e.Result(target, "server", check.Unknown,
 				"the check produced no result")}

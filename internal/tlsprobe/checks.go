@@ -19,10 +19,7 @@ var (
 )
 
 // entry is a check and the pure function that evaluates it.
-type entry struct {
-	check.Check
-	eval func(s *Snapshot, o Options) []verdict
-}
+type entry = check.Rule[func(s *Snapshot, o Options) []verdict]
 
 // verdict is one result before it becomes a finding.
 type verdict struct {
@@ -36,18 +33,12 @@ func def(id, title, why, fix string, sev check.Severity, sg []string,
 	return entry{
 		Check: check.Check{ID: id, Kind: Kind, Title: title, Rationale: why, Remediation: fix,
 			Severity: sev, Safeguards: sg},
-		eval: ev,
+		Eval: ev,
 	}
 }
 
 // Checks returns every TLS check (check.Check with Kind "tls").
-func Checks() []check.Check {
-	out := make([]check.Check, len(table))
-	for i, e := range table {
-		out[i] = e.Check
-	}
-	return out
-}
+func Checks() []check.Check { return check.Descriptors(table) }
 
 var table = []entry{
 	def("tls.enabled", "The endpoint offers TLS",

@@ -20,7 +20,7 @@ func Evaluate(s *Snapshot, target string, o Options) []check.Finding {
 	for _, e := range table {
 		vs := gate(e, s)
 		if vs == nil {
-			vs = e.eval(s, o)
+			vs = e.Eval(s, o)
 		}
 		for _, v := range vs {
 			f := e.Result(target, resource, v.status, v.msg)
