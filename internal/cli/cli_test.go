@@ -552,3 +552,14 @@ func TestAnUnwritableOutputIsRefusedBeforeScanningAndLeavesNoFile(t *testing.T) 
 		t.Errorf("exit %d, stderr %q; want 2 naming -o", code, stderr)
 	}
 }
+
+func TestATargetNotScannedFailsTheRunWhateverTheThreshold(t *testing.T) {
+	dead := "postgres://scanner@" + closedPort(t) + "/postgres"
+	if code, out, _ := run(t, nil, "scan", "--fail-on", "gap", dead); code != ExitFail ||
+		!strings.Contains(out, "could not be scanned") {
+		t.Errorf("--fail-on gap with an unreachable target: exit %d, want 1 saying why", code)
+	}
+	if code, _, _ := run(t, nil, "scan", "--fail-on", "never", dead); code != ExitOK {
+		t.Errorf("--fail-on never: exit %d, want 0", code)
+	}
+}

@@ -64,8 +64,11 @@ type Summary struct {
 	// NotShown counts the safeguards outside 164.312 that no finding or
 	// decision speaks to, left out unless --all.
 	NotShown int            `json:"not_shown"`
-	FailOn   assess.Verdict `json:"fail_on"`
-	Passed   bool           `json:"passed"`
+	FailOn   assess.Verdict `json:"fail_on"` // gap, unverified or never
+	// NotScanned counts the targets that were unreachable or refused the
+	// login: nothing was assessed there, so the run does not pass.
+	NotScanned int  `json:"not_scanned"`
+	Passed     bool `json:"passed"`
 }
 
 // New builds a report of a.
@@ -75,8 +78,16 @@ func New(tool Tool, started, finished time.Time, targets []Target, a *assess.Ass
 		SchemaVersion: SchemaVersion, Tool: tool,
 		StartedAt: started.UTC(), FinishedAt: finished.UTC(),
 		Targets: targets, Safeguards: a.Safeguards, Findings: a.Findings,
-		Summary: Summary{Verdicts: a.Count(), NotShown: a.NotShown, FailOn: failOn,
-			Passed: Passes(a, failOn)},
+		Summary: Summary{Verdicts: a.Count(), NotShown: a.NotShown, FailOn: failOn},
+	}
+	for _, t := range targets {
+		if t.Status != Scanned {
+			r.Summary.NotScanned++
+		}
+	}
+	r.Summary.Passed = failOn == "" || (Passes(a, failOn) && r.Summary.NotScanned == 0)
+	if failOn == "" {
+		r.Summary.FailOn = Never
 	}
 	seen := map[string]bool{}
 	for _, f := range a.Findings {
@@ -93,6 +104,9 @@ func New(tool Tool, started, finished time.Time, targets []Target, a *assess.Ass
 	}
 	return r
 }
+
+// Never is the --fail-on threshold no verdict reaches.
+const Never assess.Verdict = "never"
 
 // Passes reports whether no safeguard's verdict reaches failOn. failOn is
 // Gap, Unverified, or "" for never.

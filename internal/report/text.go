@@ -231,11 +231,14 @@ func (t *textWriter) summary() {
 		t.printf("%d more safeguards of the rule are not shown: no finding or decision of "+
 			"this scan speaks to them (--all shows them).\n", n)
 	}
-	switch {
-	case t.r.Summary.FailOn == "":
+	switch sum := t.r.Summary; {
+	case sum.FailOn == Never:
 		t.printf("Exit 0: --fail-on never.\n")
-	case t.r.Summary.Passed:
-		t.printf("Exit 0: no safeguard is %s or worse.\n", t.r.Summary.FailOn)
+	case sum.Passed:
+		t.printf("Exit 0: no safeguard is %s or worse.\n", sum.FailOn)
+	case sum.NotScanned > 0:
+		t.printf("Exit 1: %d target(s) could not be scanned, so nothing was assessed "+
+			"there.\n", sum.NotScanned)
 	default:
 		t.printf("Exit 1: some safeguards are %s or worse (--fail-on %s).\n",
 			t.r.Summary.FailOn, t.r.Summary.FailOn)
