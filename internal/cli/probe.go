@@ -52,6 +52,11 @@ func (e *env) probe(ctx context.Context, args []string) (int, error) {
 			code = ExitFail
 			continue
 		}
+		if snap.TLS == nil || !*snap.TLS {
+			fmt.Fprintf(e.stderr, "kollguard: %s: no TLS answer: nothing could be "+
+				"determined\n", ep)
+			code = ExitFail
+		}
 		snaps = append(snaps, snap)
 	}
 	if *format == "json" {

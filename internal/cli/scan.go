@@ -120,6 +120,10 @@ func (e *env) prepare(o scanOptions, args []string) (*scanRun, error) {
 		if len(args) > 0 {
 			return nil, usagef("--from judges saved evidence: give no TARGET with it")
 		}
+		if o.saveDir != "" {
+			return nil, usagef("--from judges saved evidence: there is nothing new to " +
+				"--save-evidence")
+		}
 		var err error
 		if run.evidence, err = readEvidence(o.from); err != nil {
 			return nil, err

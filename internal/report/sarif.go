@@ -2,6 +2,7 @@ package report
 
 import (
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/kollguard/kollguard/internal/check"
@@ -137,7 +138,9 @@ func sarifFinding(f check.Finding) (sarifResult, bool) {
 	}
 	if l := f.Location; l != nil && l.Path != "" {
 		p := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: l.Path}}
-		if !strings.HasPrefix(l.Path, "/") {
+		if strings.HasPrefix(l.Path, "/") {
+			p.ArtifactLocation.URI = (&url.URL{Scheme: "file", Path: l.Path}).String()
+		} else {
 			p.ArtifactLocation.URIBaseID = "%SRCROOT%"
 		}
 		if l.Line > 0 {

@@ -123,10 +123,14 @@ func FilesTarget(path, name string) Target {
 // environment variable the config names.
 func FromConfig(c config.Target, getenv func(string) string) (Target, error) {
 	if c.Path != "" {
-		if _, err := os.Stat(c.Path); err != nil {
+		path := c.Path
+		if !filepath.IsAbs(path) && c.Pos.File != "" {
+			path = filepath.Join(filepath.Dir(c.Pos.File), path) // as the config's author sees it
+		}
+		if _, err := os.Stat(path); err != nil {
 			return Target{}, fmt.Errorf("%s: target %s: %w", c.Pos, c.Name, err)
 		}
-		return FilesTarget(c.Path, c.Name), nil
+		return FilesTarget(path, c.Name), nil
 	}
 	u, err := url.Parse(c.URL)
 	if err != nil {

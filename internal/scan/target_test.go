@@ -149,3 +149,16 @@ func TestAPostgresURLWithoutAHostKeepsItsForm(t *testing.T) {
 		t.Errorf("URL = %q", got.URL)
 	}
 }
+
+func TestARelativePathInAConfigIsRelativeToTheConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "infra"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := config.Target{Name: "infra", Path: "./infra",
+		Pos: config.Pos{File: filepath.Join(dir, "kollguard.yaml"), Line: 2}}
+	got, err := FromConfig(c, func(string) string { return "" })
+	if err != nil || got.URL != filepath.Join(dir, "infra") {
+		t.Errorf("FromConfig = %+v, %v; want the directory next to the config", got, err)
+	}
+}
